@@ -1,0 +1,226 @@
+"""The pipeline: read the file, run it sandboxed, inspect and check each part, train, score.
+
+`grade` is pure in the sense the CLI needs: it returns a SubmissionResult and prints nothing;
+progress goes to an observer the caller injects.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader import __version__
+from grader.assignment import TRAINING_CHECK_KINDS, Assignment, Part, check_name
+from grader.checks import Evidence, evaluate, failed_everywhere
+from grader.dataset import Dataset, load_mnist
+from grader.errors import ModelRejected, SubmissionError
+from grader.keras_loader import load_keras
+from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.submission.runner import CapturedSubmission, run_submission
+from grader.submission.sandbox import SandboxPolicy
+from grader.submission.source import SubmissionSource, read_submission
+
+
+class Observer(Protocol):
+    """Receives progress while grading; the CLI shows it, tests ignore it."""
+
+    def stage(self, message: str) -> None: ...
+    def training_started(self, part_id: str, epochs: int) -> None: ...
+    def epoch_finished(self, part_id: str, epoch: int, logs: dict[str, float]) -> None: ...
+    def training_finished(self, part_id: str) -> None: ...
+
+
+class SilentObserver:
+    def stage(self, message: str) -> None:
+        pass
+
+    def training_started(self, part_id: str, epochs: int) -> None:
+        pass
+
+    def epoch_finished(self, part_id: str, epoch: int, logs: dict[str, float]) -> None:
+        pass
+
+    def training_finished(self, part_id: str) -> None:
+        pass
+
+
+def grade(
+    path: Path,
+    assignment: Assignment,
+    *,
+    train: bool = True,
+    dataset: Dataset | None = None,
+    observer: Observer | None = None,
+    policy: SandboxPolicy | None = None,
+) -> SubmissionResult:
+    """Grade one submission file. Never raises for a bad submission: the result says why."""
+    observer = observer or SilentObserver()
+    policy = policy or SandboxPolicy()
+    started = time.monotonic()
+    header: dict[str, Any] = dict(
+        submission=str(path),
+        sha256="",
+        assignment=assignment.name,
+        grader_version=__version__,
+        trained=train,
+        sandbox=policy.level,
+    )
+    try:
+        source = read_submission(Path(path))
+        header["sha256"] = source.sha256
+        observer.stage(f"Running {source.name} in the sandbox")
+        captured = _capture_while_loading_keras(source, assignment, policy)
+    except SubmissionError as error:
+        reason = "not graded: the submission could not be loaded"
+        parts = [_unbuilt_part(part, "error", reason) for part in assignment.parts]
+        return SubmissionResult(
+            **header, error=str(error), parts=parts, seconds=time.monotonic() - started
+        )
+    data = (dataset or load_mnist()) if train else None
+    parts = [
+        _grade_part(part, captured, assignment, source, data, observer) for part in assignment.parts
+    ]
+    return SubmissionResult(**header, parts=parts, seconds=round(time.monotonic() - started, 2))
+
+
+def _capture_while_loading_keras(
+    source: SubmissionSource, assignment: Assignment, policy: SandboxPolicy
+) -> CapturedSubmission:
+    """Run the student's process while this one imports Keras: both take seconds."""
+    limits = assignment.limits
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(
+            run_submission,
+            source,
+            [part.id for part in assignment.parts],
+            builder_timeout_s=limits.builder_timeout_s,
+            load_timeout_s=limits.load_timeout_s,
+            max_config_bytes=limits.max_config_bytes,
+            policy=policy,
+        )
+        load_keras()
+        return future.result()
+
+
+def _grade_part(
+    part: Part,
+    captured: CapturedSubmission,
+    assignment: Assignment,
+    source: SubmissionSource,
+    data: Dataset | None,
+    observer: Observer,
+) -> PartResult:
+    # Imported here so that Keras loads while the student's process runs (see above).
+    from grader.model.rebuild import inspect_config, rebuild
+
+    if part.id not in captured.defined:
+        reason = f"missing: define a function {part.id}() that returns a keras.Model"
+        return _unbuilt_part(part, "missing", reason)
+    built = captured.parts.get(part.id)
+    if built is None or built.error is not None or built.config is None:
+        why = built.error.describe(source.name) if built and built.error else "no model came back"
+        return _unbuilt_part(part, "error", f"{part.id}() {why}")
+    try:
+        counted = inspect_config(built.config, assignment.limits, default_input=(784,))
+        model = rebuild(built.config, counted, assignment.training.seed)
+    except ModelRejected as error:
+        return _unbuilt_part(part, "error", f"{part.id}(): {error}")
+
+    answers, answers_error = _answers_for(part.id, captured)
+    notes: list[str] = []
+    training, training_error = None, None
+    wants_training = part.train and data is not None
+    if wants_training:
+        training, training_error = _train_part(
+            part, model, built, captured, assignment, data, notes, observer
+        )
+    evidence = Evidence(
+        part_id=part.id,
+        counted=counted,
+        answers=answers,
+        answers_error=answers_error,
+        training=training,
+        training_error=training_error,
+    )
+    checks, skipped = [], []
+    for check in part.checks:
+        if check.kind in TRAINING_CHECK_KINDS and not wants_training:
+            skipped.append(check_name(check))
+            continue
+        checks.append(evaluate(check, evidence))
+    return PartResult(
+        id=part.id,
+        title=part.title,
+        status="passed" if all(check.passed for check in checks) else "failed",
+        max_score=part.max_score,
+        hidden_units=counted.hidden_units,
+        params=counted.params,
+        layers=counted.layers,
+        metrics=training.metrics if training else None,
+        checks=checks,
+        skipped_checks=skipped,
+        notes=notes,
+        history=training.history if training else {},
+    )
+
+
+def _train_part(part, model, built, captured, assignment, data, notes, observer):
+    """Train one rebuilt model; returns (outcome, None) or (None, why it was not trained)."""
+    from grader.model.compile import resolve_compile
+    from grader.training import resolve_fit, train
+
+    training = assignment.training
+    try:
+        fit_raw = _fit_for(part.id, captured)
+        plan = resolve_fit(fit_raw, training.fit, training.fit_bounds)
+        settings = resolve_compile(built.compile_config, training.compile)
+    except ModelRejected as error:
+        return None, str(error)
+    notes.append(f"compile: {settings.describe()}")
+    source = "FIT" if plan.from_student else "default"
+    notes.append(
+        f"fit ({source}): epochs {plan.epochs}, batch size {plan.batch_size}, "
+        f"validation split {plan.validation_split:g}, seed {training.seed}"
+    )
+    observer.training_started(part.id, plan.epochs)
+    try:
+        outcome = train(
+            model, settings, plan, data, list(model.inputs[0].shape[1:]),
+            on_epoch=lambda epoch, logs: observer.epoch_finished(part.id, epoch, logs),
+        )  # fmt: skip
+    except ModelRejected as error:
+        return None, str(error)
+    finally:
+        observer.training_finished(part.id)
+    return outcome, None
+
+
+def _fit_for(part_id: str, captured: CapturedSubmission) -> Any:
+    if captured.fit is None:
+        return None
+    if captured.fit.error or not isinstance(captured.fit.value, dict):
+        raise ModelRejected(
+            f"FIT must be a dict of part ids to dicts ({captured.fit.error or 'not a dict'})"
+        )
+    return captured.fit.value.get(part_id)
+
+
+def _answers_for(part_id: str, captured: CapturedSubmission) -> tuple[Any, str | None]:
+    if captured.answers is None:
+        return None, None
+    if captured.answers.error or not isinstance(captured.answers.value, dict):
+        return None, (
+            "ANSWERS must be a dict of part ids to dicts of whole numbers "
+            f"({captured.answers.error or 'not a dict'})"
+        )
+    return captured.answers.value.get(part_id), None
+
+
+def _unbuilt_part(part: Part, status: str, reason: str) -> PartResult:
+    checks: list[CheckResult] = [failed_everywhere(check, reason) for check in part.checks]
+    return PartResult(
+        id=part.id, title=part.title, status=status, error=reason, max_score=part.max_score,
+        checks=checks,
+    )  # fmt: skip

@@ -1,0 +1,304 @@
+"""Runs a submission in the sandboxed child and collects what it sends, under time and size limits.
+
+One child imports the file and calls the builders in turn. When a builder hangs or kills its
+process, that part fails with the reason and a fresh child carries on with the parts left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from grader.errors import SubmissionError
+from grader.submission.sandbox import SandboxPolicy
+from grader.submission.source import SubmissionSource
+
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
+LOG_TAIL_BYTES = 4000
+
+
+class StudentError(BaseModel):
+    """What went wrong on the student's side, as the child or the runner saw it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # exception, not_a_model, not_serializable, timeout, crash, protocol
+    message: str
+    type: str | None = None
+    line: int | None = None
+    code: str | None = None
+
+    def describe(self, filename: str) -> str:
+        if self.kind != "exception":
+            return self.message
+        where = f" at {filename}, line {self.line}" if self.line else ""
+        code = f" (`{self.code.strip()}`)" if self.code and self.code.strip() else ""
+        return f"raised {self.type}: {self.message}{where}{code}"
+
+
+class ModuleValue(BaseModel):
+    """A module-level value (FIT, ANSWERS) as plain data, or why it is not plain data."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: Any = None
+    error: str | None = None
+
+
+class BuiltPart(BaseModel):
+    """One builder's outcome: the model's Keras config and compile config, or an error."""
+
+    model_config = ConfigDict(frozen=True)
+
+    part_id: str
+    config: dict[str, Any] | None = None
+    compile_config: dict[str, Any] | None = None
+    error: StudentError | None = None
+
+
+class CapturedSubmission(BaseModel):
+    """Everything taken back from the student's process: data only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    defined: list[str]
+    parts: dict[str, BuiltPart]
+    fit: ModuleValue | None = None
+    answers: ModuleValue | None = None
+    sandbox_level: str
+    log_tail: str = ""
+
+
+class _ChildEnded(Exception):
+    def __init__(self, error: StudentError):
+        self.error = error
+
+
+class _Child:
+    """One run of child.py with a line-reading channel and a deadline per read."""
+
+    def __init__(self, script: Path, part_ids: list[str], policy: SandboxPolicy, workdir: Path):
+        read_fd, write_fd = os.pipe()
+        self._log = open(workdir / "output.log", "ab")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            policy.command(CHILD_SCRIPT, [str(script), str(write_fd), json.dumps(part_ids)]),
+            cwd=workdir,
+            env=policy.environment(workdir),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=self._log,
+            pass_fds=(write_fd,),
+            preexec_fn=policy.apply_limits,
+            start_new_session=True,
+        )
+        os.close(write_fd)
+        self._channel = read_fd
+        self._buffer = b""
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(read_fd, selectors.EVENT_READ)
+
+    def read(self, deadline: float, max_bytes: int) -> dict[str, Any]:
+        """The next message, or _ChildEnded when the child dies, hangs or misbehaves."""
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._selector.select(timeout=remaining):
+                raise _ChildEnded(StudentError(kind="timeout", message="timed out"))
+            chunk = os.read(self._channel, 1 << 16)
+            if not chunk:
+                raise _ChildEnded(self._exit_error())
+            self._buffer += chunk
+            if len(self._buffer) > max_bytes:
+                raise _ChildEnded(
+                    StudentError(kind="protocol", message=f"sent more than {max_bytes:,} bytes")
+                )
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            raise _ChildEnded(
+                StudentError(kind="protocol", message="sent malformed data")
+            ) from None
+        if not isinstance(message, dict):
+            raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
+        return message
+
+    def _exit_error(self) -> StudentError:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return StudentError(kind="crash", message="closed its channel and kept running")
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.Signals else str(-code)
+            return StudentError(kind="crash", message=f"the process was killed by {name}")
+        return StudentError(kind="crash", message=f"the process exited with code {code}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self._selector.close()
+        os.close(self._channel)
+        self._log.close()
+
+
+def run_submission(
+    source: SubmissionSource,
+    part_ids: list[str],
+    *,
+    builder_timeout_s: float,
+    load_timeout_s: float,
+    max_config_bytes: int,
+    policy: SandboxPolicy | None = None,
+) -> CapturedSubmission:
+    """Import the submission in a sandboxed child and call each part's builder there.
+
+    Raises SubmissionError when the file cannot be imported at all.
+    """
+    policy = policy or SandboxPolicy()
+    workdir = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
+    try:
+        script = workdir / "submission.py"
+        script.write_text(source.text, encoding="utf-8")
+        return _collect(
+            source, script, part_ids, policy, workdir,
+            timeouts=(load_timeout_s, builder_timeout_s),
+            max_bytes=2 * max_config_bytes + 65536,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _collect(source, script, part_ids, policy, workdir, *, timeouts, max_bytes):
+    load_timeout_s, builder_timeout_s = timeouts
+    parts: dict[str, BuiltPart] = {}
+    loaded: dict[str, Any] | None = None
+    remaining = list(part_ids)
+    while remaining:
+        child = _Child(script, remaining, policy, workdir)
+        in_flight: str | None = None
+        try:
+            message = child.read(time.monotonic() + load_timeout_s, max_bytes)
+            if message.get("event") == "load_error":
+                raise SubmissionError(_load_error(source, message.get("error"), workdir))
+            if message.get("event") != "loaded":
+                raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
+            loaded = loaded or message
+            defined = [p for p in remaining if p in (loaded.get("defined") or [])]
+            remaining = list(defined)
+            while remaining:
+                message = child.read(time.monotonic() + builder_timeout_s, max_bytes)
+                if message.get("event") == "start" and message.get("part") == remaining[0]:
+                    in_flight = remaining[0]
+                    continue
+                if message.get("event") != "built" or message.get("part") != in_flight:
+                    raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
+                parts[in_flight] = _built_part(in_flight, message, max_config_bytes=max_bytes)
+                remaining.pop(0)
+                in_flight = None
+        except _ChildEnded as ended:
+            failed = in_flight or (remaining[0] if loaded and remaining else None)
+            if failed is None:
+                raise SubmissionError(
+                    _load_error(source, ended.error.model_dump(), workdir)
+                ) from None
+            parts[failed] = BuiltPart(
+                part_id=failed, error=_ended_error(ended.error, builder_timeout_s)
+            )
+            remaining = remaining[remaining.index(failed) + 1 :]
+        finally:
+            child.close()
+    loaded = loaded or {}
+    return CapturedSubmission(
+        defined=[p for p in part_ids if p in (loaded.get("defined") or [])],
+        parts=parts,
+        fit=_module_value(loaded.get("fit")),
+        answers=_module_value(loaded.get("answers")),
+        sandbox_level=policy.level,
+        log_tail=_log_tail(workdir),
+    )
+
+
+def _built_part(part_id: str, message: dict[str, Any], *, max_config_bytes: int) -> BuiltPart:
+    try:
+        if message.get("error") is not None:
+            return BuiltPart(part_id=part_id, error=StudentError.model_validate(message["error"]))
+        return BuiltPart(
+            part_id=part_id,
+            config=message.get("model_config"),
+            compile_config=message.get("compile_config"),
+        )
+    except ValidationError:
+        return BuiltPart(
+            part_id=part_id, error=StudentError(kind="protocol", message="sent malformed data")
+        )
+
+
+def _ended_error(error: StudentError, builder_timeout_s: float) -> StudentError:
+    if error.kind == "timeout":
+        return StudentError(
+            kind="timeout",
+            message=f"did not return within {builder_timeout_s:g} s; make the builder only "
+            "build and compile the model (no training, no loops waiting on input)",
+        )
+    return StudentError(kind=error.kind, message=f"{error.message} while building the model")
+
+
+def _module_value(raw: Any) -> ModuleValue | None:
+    if raw is None:
+        return None
+    try:
+        return ModuleValue.model_validate(raw)
+    except ValidationError:
+        return ModuleValue(error="malformed")
+
+
+def _load_error(source: SubmissionSource, raw: Any, workdir: Path) -> str:
+    try:
+        error = StudentError.model_validate(raw)
+    except ValidationError:
+        error = StudentError(kind="protocol", message="sent malformed data")
+    if error.kind == "timeout":
+        return (
+            f"{source.name} did not finish importing within the time limit. Move slow work "
+            "(training, downloads, loops) out of module level: the grader only needs the "
+            "builder functions."
+        )
+    if error.kind != "exception":
+        tail = _log_tail(workdir).strip().splitlines()[-1:] or [""]
+        return (
+            f"{source.name} could not be imported: {error.message}. "
+            f"Last output: {tail[0][:300]!r}. Run `python {source.name}` to reproduce it."
+        )
+    where = f", line {error.line}" if error.line else ""
+    code = f" (`{error.code.strip()}`)" if error.code else ""
+    hint = (
+        " Only tensorflow, keras, numpy and the standard library are available to submissions."
+        if error.type in ("ModuleNotFoundError", "ImportError")
+        else " Code at module level runs when the file is imported; fix it or move it into a function."
+    )
+    return (
+        f"{source.name}{where}: importing the file raised {error.type}: {error.message}{code}."
+        + hint
+    )
+
+
+def _log_tail(workdir: Path) -> str:
+    log = workdir / "output.log"
+    try:
+        with open(log, "rb") as handle:
+            handle.seek(max(0, log.stat().st_size - LOG_TAIL_BYTES))
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
