@@ -147,4 +147,4 @@ def _accuracy(check: AccuracyCheck, evidence: Evidence) -> tuple[bool, str]:
         return False, f"not measured: {evidence.training_error or 'training was skipped'}"
     metrics = evidence.training.metrics
     value = metrics.val_accuracy if check.split == "validation" else metrics.test_accuracy
-    return value > check.above, f"{value:.2%} ({check.split}); needs above {check.above:.2%}"
+    return value > check.above, f"{value:.2%}; needs above {check.above:.2%}"

@@ -47,37 +47,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class ProgressObserver:
-    """Shows the grading stages and a bar per trained part on stderr."""
+    """Shows the grading stages and, per trained part, an epoch bar on stderr."""
 
     def __init__(self, console: Console):
         self._console = console
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("epochs"),
-            TextColumn("{task.fields[logs]}", style="dim"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self._tasks: dict[str, int] = {}
+        self._progress: Progress | None = None
 
     def stage(self, message: str) -> None:
         self._console.print(f"[dim]{message}…[/dim]")
 
     def training_started(self, part_id: str, epochs: int) -> None:
+        self._progress = Progress(
+            TextColumn(f"[bold]training {part_id:<14}"),
+            BarColumn(bar_width=20),
+            MofNCompleteColumn(),
+            TextColumn("epochs {task.fields[logs]}"),
+            TimeElapsedColumn(),
+            console=self._console,
+        )
+        self._progress.add_task(part_id, total=epochs, logs="")
         self._progress.start()
-        self._tasks[part_id] = self._progress.add_task(f"training {part_id}", total=epochs, logs="")
 
     def epoch_finished(self, part_id: str, epoch: int, logs: dict[str, float]) -> None:
-        shown = " ".join(
-            f"{key} {logs[key]:.4f}" for key in ("loss", "accuracy", "val_accuracy") if key in logs
-        )
-        self._progress.update(self._tasks[part_id], completed=epoch, logs=shown)
+        shown = f"loss {logs.get('loss', float('nan')):.3f}"
+        if "val_accuracy" in logs:
+            shown += f" · val acc {logs['val_accuracy']:.1%}"
+        if self._progress is not None:
+            self._progress.update(self._progress.task_ids[0], completed=epoch, logs=shown)
 
     def training_finished(self, part_id: str) -> None:
-        self._progress.stop()
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,7 +51,7 @@ def _part_panel(part: PartResult) -> Panel:
         body.append(
             Text(
                 f"validation accuracy {metrics.val_accuracy:.2%} · test accuracy "
-                f"{metrics.test_accuracy:.2%} · {metrics.epochs} epochs · "
+                f"{metrics.test_accuracy:.2%} · {_plural(metrics.epochs, 'epoch')} · "
                 f"{metrics.seconds_per_epoch:.2f} s/epoch",
                 style="bold",
             )
@@ -170,3 +170,7 @@ def _blank(value: int | None) -> str:
 
 def _count(value: int) -> str:
     return f"{value:,}" if value else "0"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
