@@ -59,6 +59,12 @@ def load_mnist() -> Dataset:
             f"The bundled MNIST (grader/data/mnist.npz) cannot be read: {error}. "
             "Reinstall the grader from a clean checkout."
         ) from error
+    verify_arrays(arrays)
+    return Dataset(**arrays)
+
+
+def verify_arrays(arrays: dict[str, np.ndarray]) -> None:
+    """Raise DatasetError unless every array matches its published sha256."""
     for key, expected in MNIST_SHA256.items():
         actual = hashlib.sha256(np.ascontiguousarray(arrays[key]).tobytes()).hexdigest()
         if actual != expected:
@@ -66,4 +72,3 @@ def load_mnist() -> Dataset:
                 f"The bundled MNIST array {key} fails its checksum ({actual[:12]}... instead of "
                 f"{expected[:12]}...). Reinstall the grader from a clean checkout."
             )
-    return Dataset(**arrays)

@@ -87,7 +87,9 @@ def _walk(value: Any, where: str, depth: int) -> None:
     if isinstance(value, dict):
         _check_object(value, where)
         for key, item in value.items():
-            if key == "activation" and not (item is None or item in ACTIVATIONS):
+            if key == "activation" and not (
+                item is None or (isinstance(item, str) and item in ACTIVATIONS)
+            ):
                 raise ModelRejected(
                     f"{where} uses activation {_short(item)}; use a standard one by name, "
                     "e.g. 'relu', 'sigmoid' or 'softmax'"

@@ -1,0 +1,56 @@
+"""Shared fixtures: the default assignment, a small real MNIST slice, and helpers for configs."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.assignment import Assignment, load_assignment
+from grader.dataset import Dataset, load_mnist
+from grader.keras_loader import load_keras
+
+EXAMPLES = Path(__file__).parent / "examples"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def keras():
+    return load_keras()
+
+
+@pytest.fixture(scope="session")
+def assignment() -> Assignment:
+    return load_assignment()
+
+
+@pytest.fixture(scope="session")
+def mnist() -> Dataset:
+    return load_mnist()
+
+
+@pytest.fixture(scope="session")
+def mnist_slice(mnist) -> Dataset:
+    """3,000 training and 1,000 test images: real data, seconds to train on."""
+    return mnist.head(3000, 1000)
+
+
+def config_of(model) -> dict:
+    """A model's config as the student's process sends it (to_json, compile config removed)."""
+    config = json.loads(model.to_json())
+    config.pop("compile_config", None)
+    return config
+
+
+@pytest.fixture
+def write_submission(tmp_path):
+    """Write a submission file from source text and return its path."""
+
+    def write(source: str, name: str = "submission.py") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+        return path
+
+    return write
