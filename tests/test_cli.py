@@ -1,0 +1,116 @@
+"""The grade command: exit codes, one-paragraph errors, JSON on stdout."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from grader.cli import main
+from tests.conftest import REPO
+
+SUBMISSIONS = REPO / "submissions"
+
+
+def test_alice_preflight_exits_0(capsys):
+    assert main([str(SUBMISSIONS / "alice.py"), "--no-train"]) == 0
+    out = capsys.readouterr().out
+    assert "Score 17/27" in out and "passed" in out
+
+
+def test_bob_preflight_exits_1_and_names_the_broken_constraints(capsys):
+    assert main([str(SUBMISSIONS / "bob.py"), "--no-train"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    for message in (
+        "9 hidden layers; allowed at least 10",
+        "hidden layer 10 has 51 units",
+        "answered 318,610",
+    ):
+        assert message in out
+
+
+def test_syntax_error_exits_2_with_one_paragraph_and_no_traceback(write_submission, capsys):
+    path = write_submission("import keras\ndef part1_large(:\n", name="erin.py")
+    assert main([str(path), "--no-train"]) == 2
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert "erin.py, line 2: syntax error" in " ".join(text.split())
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nobody.py"], "No such file"),
+        (["--assignment", "nope.toml"], "Cannot read the assignment file"),
+    ],
+)
+def test_unusable_inputs_exit_2(tmp_path, capsys, args, message):
+    argv = (
+        [str(SUBMISSIONS / "alice.py"), *args]
+        if args[0].startswith("--")
+        else [str(tmp_path / args[0])]
+    )
+    assert main([*argv, "--no-train"]) == 2
+    captured = capsys.readouterr()
+    assert message in " ".join((captured.out + captured.err).split())
+
+
+def test_json_to_stdout_has_the_documented_fields(capsys):
+    assert main([str(SUBMISSIONS / "bob.py"), "--no-train", "--json", "-"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == [
+        "submission",
+        "sha256",
+        "assignment",
+        "grader_version",
+        "score",
+        "max_score",
+        "status",
+        "error",
+        "parts",
+    ]
+    part = data["parts"][0]
+    assert list(part) == [
+        "id",
+        "status",
+        "error",
+        "score",
+        "max_score",
+        "hidden_units",
+        "params",
+        "layers",
+        "metrics",
+        "checks",
+    ]
+    assert list(part["params"]) == [
+        "weights",
+        "biases",
+        "other_trainable",
+        "trainable",
+        "non_trainable",
+        "total",
+    ]
+    assert set(part["layers"][0]) == {
+        "name",
+        "type",
+        "units",
+        "activation",
+        "weights",
+        "biases",
+        "other_trainable",
+        "non_trainable",
+    }
+    assert set(part["checks"][0]) == {"name", "passed", "message", "points"}
+    assert part["metrics"] is None and data["status"] == "failed"
+    assert [p["id"] for p in data["parts"]][-1] == "part3"
+
+
+def test_installed_entry_point_runs():
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.startswith("grader ")
