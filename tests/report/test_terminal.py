@@ -22,7 +22,7 @@ def test_report_shows_layers_checks_and_score(assignment):
     assert "✓  hidden layers" in text
     assert "317,600" in text and "318,010 parameters" in text
     assert "not run: needs training" in text
-    assert "Score 17/27" in text and "failed" in text
+    assert "Score 14/27" in text and "failed" in text
 
 
 def test_ungradable_submission_shows_the_error(assignment, write_submission):
