@@ -88,13 +88,14 @@ class _ChildEnded(Exception):
 class _Child:
     """One run of child.py with a line-reading channel and a deadline per read."""
 
-    def __init__(self, script: Path, part_ids: list[str], policy: SandboxPolicy, workdir: Path):
+    def __init__(self, part_ids: list[str], policy: SandboxPolicy, workdir: Path, log: Path):
         read_fd, write_fd = os.pipe()
-        self._log = open(workdir / "output.log", "ab")  # noqa: SIM115 - closed in close()
+        self._log = open(log, "ab")  # noqa: SIM115 - closed in close()
+        launch = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), json.dumps(part_ids)])
         self.process = subprocess.Popen(
-            policy.command(CHILD_SCRIPT, [str(script), str(write_fd), json.dumps(part_ids)]),
+            launch.command,
             cwd=workdir,
-            env=policy.environment(workdir),
+            env=policy.process_environment(workdir),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=self._log,
@@ -167,31 +168,32 @@ def run_submission(
     Raises SubmissionError when the file cannot be imported at all.
     """
     policy = policy or SandboxPolicy()
+    private = Path(tempfile.mkdtemp(prefix="grader-run-"))  # the student's process never sees it
     workdir = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
     try:
-        script = workdir / "submission.py"
-        script.write_text(source.text, encoding="utf-8")
+        (workdir / "submission.py").write_text(source.text, encoding="utf-8")
         return _collect(
-            source, script, part_ids, policy, workdir,
+            source, part_ids, policy, workdir, private / "output.log",
             timeouts=(load_timeout_s, builder_timeout_s),
             max_bytes=2 * max_config_bytes + 65536,
         )  # fmt: skip
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
 
 
-def _collect(source, script, part_ids, policy, workdir, *, timeouts, max_bytes):
+def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
     load_timeout_s, builder_timeout_s = timeouts
     parts: dict[str, BuiltPart] = {}
     loaded: dict[str, Any] | None = None
     remaining = list(part_ids)
     while remaining:
-        child = _Child(script, remaining, policy, workdir)
+        child = _Child(remaining, policy, workdir, log)
         in_flight: str | None = None
         try:
             message = child.read(time.monotonic() + load_timeout_s, max_bytes)
             if message.get("event") == "load_error":
-                raise SubmissionError(_load_error(source, message.get("error"), workdir))
+                raise SubmissionError(_load_error(source, message.get("error"), log))
             if message.get("event") != "loaded":
                 raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
             loaded = loaded or message
@@ -210,9 +212,7 @@ def _collect(source, script, part_ids, policy, workdir, *, timeouts, max_bytes):
         except _ChildEnded as ended:
             failed = in_flight or (remaining[0] if loaded and remaining else None)
             if failed is None:
-                raise SubmissionError(
-                    _load_error(source, ended.error.model_dump(), workdir)
-                ) from None
+                raise SubmissionError(_load_error(source, ended.error.model_dump(), log)) from None
             parts[failed] = BuiltPart(
                 part_id=failed, error=_ended_error(ended.error, builder_timeout_s)
             )
@@ -226,7 +226,7 @@ def _collect(source, script, part_ids, policy, workdir, *, timeouts, max_bytes):
         fit=_module_value(loaded.get("fit")),
         answers=_module_value(loaded.get("answers")),
         sandbox_level=policy.level,
-        log_tail=_log_tail(workdir),
+        log_tail=_log_tail(log),
     )
 
 
@@ -264,7 +264,7 @@ def _module_value(raw: Any) -> ModuleValue | None:
         return ModuleValue(error="malformed")
 
 
-def _load_error(source: SubmissionSource, raw: Any, workdir: Path) -> str:
+def _load_error(source: SubmissionSource, raw: Any, log: Path) -> str:
     try:
         error = StudentError.model_validate(raw)
     except ValidationError:
@@ -276,7 +276,7 @@ def _load_error(source: SubmissionSource, raw: Any, workdir: Path) -> str:
             "builder functions."
         )
     if error.kind != "exception":
-        tail = _log_tail(workdir).strip().splitlines()[-1:] or [""]
+        tail = _log_tail(log).strip().splitlines()[-1:] or [""]
         return (
             f"{source.name} could not be imported: {error.message}. "
             f"Last output: {tail[0][:300]!r}. Run `python {source.name}` to reproduce it."
@@ -294,8 +294,7 @@ def _load_error(source: SubmissionSource, raw: Any, workdir: Path) -> str:
     )
 
 
-def _log_tail(workdir: Path) -> str:
-    log = workdir / "output.log"
+def _log_tail(log: Path) -> str:
     try:
         with open(log, "rb") as handle:
             handle.seek(max(0, log.stat().st_size - LOG_TAIL_BYTES))
