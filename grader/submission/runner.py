@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from grader.errors import SubmissionError
+from grader.submission.cgroups import ControlGroup
 from grader.submission.sandbox import SandboxPolicy
 from grader.submission.source import SubmissionSource
 
@@ -80,6 +81,16 @@ class CapturedSubmission(BaseModel):
     log_tail: str = ""
 
 
+SIGNAL_MEANINGS = {
+    signal.SIGSEGV: "crashed (segmentation fault)",
+    signal.SIGBUS: "crashed (bus error)",
+    signal.SIGABRT: "aborted",
+    signal.SIGXFSZ: "wrote more than its output limit",
+    signal.SIGXCPU: "used more than its CPU-time limit",
+    signal.SIGKILL: "was killed (SIGKILL)",
+}
+
+
 class _ChildEnded(Exception):
     def __init__(self, error: StudentError):
         self.error = error
@@ -92,6 +103,13 @@ class _Child:
         read_fd, write_fd = os.pipe()
         self._log = open(log, "ab")  # noqa: SIM115 - closed in close()
         launch = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), json.dumps(part_ids)])
+        self.namespaced = policy.isolation == "bubblewrap"
+        self.group = (
+            ControlGroup.create(policy.memory_bytes, policy.processes)
+            if policy.control_groups
+            else None
+        )
+        self._policy = policy
         self.process = subprocess.Popen(
             launch.command,
             cwd=workdir,
@@ -100,7 +118,7 @@ class _Child:
             stdout=self._log,
             stderr=self._log,
             pass_fds=(write_fd,),
-            preexec_fn=policy.apply_limits,
+            preexec_fn=self._enter_limits,
             start_new_session=True,
         )
         os.close(write_fd)
@@ -108,6 +126,12 @@ class _Child:
         self._buffer = b""
         self._selector = selectors.DefaultSelector()
         self._selector.register(read_fd, selectors.EVENT_READ)
+
+    def _enter_limits(self) -> None:
+        """Between fork and exec: resource limits, then the control group."""
+        self._policy.apply_limits()
+        if self.group is not None:
+            self.group.join()
 
     def read(self, deadline: float, max_bytes: int) -> dict[str, Any]:
         """The next message, or _ChildEnded when the child dies, hangs or misbehaves."""
@@ -139,9 +163,17 @@ class _Child:
             code = self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return StudentError(kind="crash", message="closed its channel and kept running")
-        if code < 0:
-            name = signal.Signals(-code).name if -code in signal.Signals else str(-code)
-            return StudentError(kind="crash", message=f"the process was killed by {name}")
+        if self.group is not None and self.group.out_of_memory():
+            limit = self._policy.memory_bytes / 1024**3
+            return StudentError(
+                kind="crash", message=f"used more than its {limit:g} GiB memory limit"
+            )
+        # Killed by a signal: negative directly, or 128 + signal when reported by bubblewrap.
+        number = -code if code < 0 else code - 128 if self.namespaced and code > 128 else 0
+        if number in SIGNAL_MEANINGS:
+            return StudentError(kind="crash", message=f"the process {SIGNAL_MEANINGS[number]}")
+        if number:
+            return StudentError(kind="crash", message=f"the process was killed by signal {number}")
         return StudentError(kind="crash", message=f"the process exited with code {code}")
 
     def close(self) -> None:
@@ -149,6 +181,8 @@ class _Child:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        if self.group is not None:
+            self.group.destroy()  # every process the child started, gone before the next one
         self._selector.close()
         os.close(self._channel)
         self._log.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import random
 import resource
 import shutil
 import site
@@ -22,9 +23,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.submission.cgroups import ControlGroup
+
 GIB = 1024**3
 MIB = 1024**2
-NOBODY = 65534
+UID_RANGE = (100_000, 1_000_000)  # an unused uid per child, so limits and signals stay its own
 SANDBOX_HOME = "/sandbox"
 CHILD_INSIDE = "/grader/child.py"
 
@@ -53,13 +56,16 @@ class SandboxPolicy:
     cpu_seconds: int = 600
     file_size_bytes: int = 16 * MIB
     open_files: int = 256
-    processes: int = 256  # enforced when the child runs under its own uid (grader run as root)
+    processes: int = 256
+    memory_bytes: int = 2 * GIB  # real memory, where control groups are available
     tmpfs_bytes: int = 64 * MIB
     isolation: str = field(default_factory=lambda: detect_isolation())
+    control_groups: bool = field(default_factory=lambda: control_groups_available())
 
     @property
     def level(self) -> str:
-        return self.isolation
+        """What the report states: the isolation, and whether control groups bound the child."""
+        return f"{self.isolation}+cgroups" if self.control_groups else self.isolation
 
     @property
     def drops_privileges(self) -> bool:
@@ -87,14 +93,15 @@ class SandboxPolicy:
             script = str(workdir / "submission.py")
             command = [sys.executable, "-I", str(child_script), script, *arguments]
             return Launch(command=command, script=script, workdir=str(workdir))
-        if self.drops_privileges:
-            os.chown(workdir, NOBODY, NOBODY)
         script = f"{SANDBOX_HOME}/submission.py"
         inner = [sys.executable, "-I", CHILD_INSIDE, script, *arguments]
         if self.drops_privileges:
+            uid = random.randrange(*UID_RANGE)
+            for path in (workdir, *workdir.iterdir()):
+                os.chown(path, uid, uid)
             inner = [
                 shutil.which("setpriv") or "/usr/bin/setpriv",
-                f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--no-new-privs",
+                f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
                 "--inh-caps=-all", "--bounding-set=-all", "--", *inner,
             ]  # fmt: skip
         command = [
@@ -144,7 +151,7 @@ def bubblewrap_arguments(workdir: Path, child_script: Path, tmpfs_bytes: int) ->
         arguments += ["--ro-bind", path, path]
     arguments += [
         "--proc", "/proc", "--dev", "/dev",
-        "--size", str(tmpfs_bytes), "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", str(tmpfs_bytes), "--tmpfs", "/tmp",
         "--ro-bind", str(child_script), CHILD_INSIDE,
         "--bind", str(workdir), SANDBOX_HOME,
         "--chdir", SANDBOX_HOME,
@@ -215,3 +222,13 @@ def detect_isolation() -> str:
         except (OSError, subprocess.TimeoutExpired):
             return "process"
     return "bubblewrap" if completed.returncode == 0 else "process"
+
+
+@functools.cache
+def control_groups_available() -> bool:
+    """Whether this process may create control groups with memory and process limits."""
+    group = ControlGroup.create(memory_bytes=GIB, processes=64)
+    if group is None:
+        return False
+    group.destroy()
+    return True
