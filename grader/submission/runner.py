@@ -93,6 +93,7 @@ SIGNAL_MEANINGS = {
 
 class _ChildEnded(Exception):
     def __init__(self, error: StudentError):
+        super().__init__(error.message)
         self.error = error
 
 
@@ -225,14 +226,20 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
         child = _Child(remaining, policy, workdir, log)
         in_flight: str | None = None
         try:
-            message = child.read(time.monotonic() + load_timeout_s, max_bytes)
-            if message.get("event") == "load_error":
-                raise SubmissionError(_load_error(source, message.get("error"), log))
-            if message.get("event") != "loaded":
-                raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
+            try:
+                message = _expect_loaded(child, source, log, load_timeout_s, max_bytes)
+            except (SubmissionError, _ChildEnded) as error:
+                if loaded is None:
+                    raise
+                # A fresh child for the parts left failed where the first one loaded.
+                reason = f"not built: the submission could not be restarted ({error})"
+                for part_id in remaining:
+                    parts[part_id] = BuiltPart(
+                        part_id=part_id, error=StudentError(kind="crash", message=reason)
+                    )
+                break
             loaded = loaded or message
-            defined = [p for p in remaining if p in (loaded.get("defined") or [])]
-            remaining = list(defined)
+            remaining = [p for p in remaining if p in (loaded.get("defined") or [])]
             while remaining:
                 message = child.read(time.monotonic() + builder_timeout_s, max_bytes)
                 if message.get("event") == "start" and message.get("part") == remaining[0]:
@@ -262,6 +269,16 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
         sandbox_level=policy.level,
         log_tail=_log_tail(log),
     )
+
+
+def _expect_loaded(child, source, log, timeout_s, max_bytes) -> dict[str, Any]:
+    """The child's first message: the module loaded, or a SubmissionError saying why not."""
+    message = child.read(time.monotonic() + timeout_s, max_bytes)
+    if message.get("event") == "load_error":
+        raise SubmissionError(_load_error(source, message.get("error"), log))
+    if message.get("event") != "loaded":
+        raise _ChildEnded(StudentError(kind="protocol", message="sent malformed data"))
+    return message
 
 
 def _built_part(part_id: str, message: dict[str, Any], *, max_config_bytes: int) -> BuiltPart:

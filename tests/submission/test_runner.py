@@ -94,3 +94,30 @@ def test_student_output_does_not_reach_the_channel(write_submission):
     captured = run(path)
     assert captured.parts["part1_large"].error is None
     assert "building..." in captured.log_tail
+
+
+def test_parts_built_before_a_failed_restart_are_kept(write_submission):
+    path = write_submission(
+        """
+        import os
+        import keras
+        if os.path.exists("imported-once"):
+            raise RuntimeError("refuses a second import")
+        open("imported-once", "w").close()
+
+        def part1_large():
+            return keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+
+        def part1_small():
+            os._exit(1)
+
+        def part3():
+            return keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+        """
+    )
+    captured = run(path)
+    assert captured.parts["part1_large"].error is None
+    assert "exited with code 1" in captured.parts["part1_small"].error.message
+    restart = captured.parts["part3"].error.message
+    assert restart.startswith("not built: the submission could not be restarted")
+    assert "refuses a second import" in restart
