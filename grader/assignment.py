@@ -138,8 +138,7 @@ class Part(Spec):
 
     @model_validator(mode="after")
     def _unique_check_names(self) -> Part:
-        names = [check_name(check) for check in self.checks]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
+        duplicates = _repeated([check_name(check) for check in self.checks])
         if duplicates:
             raise ValueError(f"checks need distinct names (add `name = ...`): {duplicates}")
         return self
@@ -203,8 +202,7 @@ class Assignment(Spec):
 
     @model_validator(mode="after")
     def _unique_part_ids(self) -> Assignment:
-        ids = [part.id for part in self.parts]
-        duplicates = sorted({part_id for part_id in ids if ids.count(part_id) > 1})
+        duplicates = _repeated([part.id for part in self.parts])
         if duplicates:
             raise ValueError(f"part ids must be distinct: {duplicates}")
         return self
@@ -215,6 +213,10 @@ class Assignment(Spec):
 
     def part(self, part_id: str) -> Part:
         return next(part for part in self.parts if part.id == part_id)
+
+
+def _repeated(names: list[str]) -> list[str]:
+    return sorted({name for name in names if names.count(name) > 1})
 
 
 def load_assignment(path: Path | None = None) -> Assignment:
