@@ -176,6 +176,7 @@ class Limits(Spec):
 
     builder_timeout_s: float = Field(default=60, gt=0)
     load_timeout_s: float = Field(default=120, gt=0)
+    submission_timeout_s: float = Field(default=900, gt=0)  # everything in the student's process
     max_params: int = Field(default=20_000_000, gt=0)
     max_layers: int = Field(default=200, gt=0)
     max_config_bytes: int = Field(default=1_000_000, gt=0)

@@ -111,7 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     render_report(result, report_console)
     if args.json:
-        _write(args.json, render_json(result))
+        try:
+            _write(args.json, render_json(result))
+        except OSError as error:
+            progress_console.print(
+                f"[bold red]error:[/bold red] cannot write the JSON result to {args.json}: "
+                f"{error.strerror or error}. The report above is complete; pass a writable path.",
+                highlight=False,
+            )
+            return EXIT_ERROR
     return result.exit_code
 
 

@@ -89,17 +89,9 @@ def _capture_while_loading_keras(
     source: SubmissionSource, assignment: Assignment, policy: SandboxPolicy
 ) -> CapturedSubmission:
     """Run the student's process while this one imports Keras: both take seconds."""
-    limits = assignment.limits
+    part_ids = [part.id for part in assignment.parts]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(
-            run_submission,
-            source,
-            [part.id for part in assignment.parts],
-            builder_timeout_s=limits.builder_timeout_s,
-            load_timeout_s=limits.load_timeout_s,
-            max_config_bytes=limits.max_config_bytes,
-            policy=policy,
-        )
+        future = pool.submit(run_submission, source, part_ids, assignment.limits, policy)
         load_keras()
         return future.result()
 

@@ -114,3 +114,15 @@ def test_installed_entry_point_runs():
         check=True,
     )
     assert completed.stdout.startswith("grader ")
+
+
+def test_unwritable_json_path_is_a_clear_error(tmp_path, capsys):
+    target = tmp_path / "no-such-folder" / "result.json"
+    assert main([str(SUBMISSIONS / "alice.py"), "--no-train", "--json", str(target)]) == 2
+    assert "cannot write the JSON result" in capsys.readouterr().err
+
+
+def test_json_file_is_written(tmp_path):
+    target = tmp_path / "result.json"
+    assert main([str(SUBMISSIONS / "alice.py"), "--no-train", "--json", str(target)]) == 0
+    assert json.loads(target.read_text())["status"] == "passed"

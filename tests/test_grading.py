@@ -67,17 +67,6 @@ def test_misbehaving_builders_fail_alone_and_the_good_part_is_trained(assignment
     assert result.exit_code == 1
 
 
-def test_patched_keras_in_the_students_process_changes_nothing(assignment, mnist_slice):
-    result = grade(EXAMPLES / "patched_keras.py", assignment, dataset=mnist_slice)
-    large = next(part for part in result.parts if part.id == "part1_large")
-    assert large.params.total == 784 * 8 + 8 + 8 * 10 + 10  # not the 300,000 it claims
-    assert not checks_of(result, "part1_large")["trainable params"].passed
-    part3 = next(part for part in result.parts if part.id == "part3")
-    assert part3.metrics.epochs == 1  # trained by the grader although fit was patched away
-    assert part3.metrics.test_accuracy < 0.9  # not the perfect evaluate it patched in
-    assert not checks_of(result, "part3")["test accuracy"].passed
-
-
 @pytest.mark.slow
 def test_reference_submission_scores_full_marks(assignment):
     """The one full grade: every model trained on all of MNIST."""

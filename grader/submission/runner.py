@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from grader.assignment import Limits
 from grader.errors import SubmissionError
 from grader.submission.cgroups import ControlGroup
 from grader.submission.sandbox import SandboxPolicy
@@ -192,10 +193,7 @@ class _Child:
 def run_submission(
     source: SubmissionSource,
     part_ids: list[str],
-    *,
-    builder_timeout_s: float,
-    load_timeout_s: float,
-    max_config_bytes: int,
+    limits: Limits,
     policy: SandboxPolicy | None = None,
 ) -> CapturedSubmission:
     """Import the submission in a sandboxed child and call each part's builder there.
@@ -207,18 +205,19 @@ def run_submission(
     workdir = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
     try:
         (workdir / "submission.py").write_text(source.text, encoding="utf-8")
-        return _collect(
-            source, part_ids, policy, workdir, private / "output.log",
-            timeouts=(load_timeout_s, builder_timeout_s),
-            max_bytes=2 * max_config_bytes + 65536,
-        )  # fmt: skip
+        return _collect(source, part_ids, policy, workdir, private / "output.log", limits)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
-    load_timeout_s, builder_timeout_s = timeouts
+def _collect(source, part_ids, policy, workdir, log, limits: Limits) -> CapturedSubmission:
+    max_bytes = 2 * limits.max_config_bytes + 65536
+    overall = time.monotonic() + limits.submission_timeout_s
+
+    def deadline(seconds: float) -> float:
+        return min(time.monotonic() + seconds, overall)
+
     parts: dict[str, BuiltPart] = {}
     loaded: dict[str, Any] | None = None
     remaining = list(part_ids)
@@ -227,7 +226,9 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
         in_flight: str | None = None
         try:
             try:
-                message = _expect_loaded(child, source, log, load_timeout_s, max_bytes)
+                message = _expect_loaded(
+                    child, source, log, deadline(limits.load_timeout_s), max_bytes
+                )
             except (SubmissionError, _ChildEnded) as error:
                 if loaded is None:
                     raise
@@ -241,7 +242,7 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
             loaded = loaded or message
             remaining = [p for p in remaining if p in (loaded.get("defined") or [])]
             while remaining:
-                message = child.read(time.monotonic() + builder_timeout_s, max_bytes)
+                message = child.read(deadline(limits.builder_timeout_s), max_bytes)
                 if message.get("event") == "start" and message.get("part") == remaining[0]:
                     in_flight = remaining[0]
                     continue
@@ -254,8 +255,18 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
             failed = in_flight or (remaining[0] if loaded and remaining else None)
             if failed is None:
                 raise SubmissionError(_load_error(source, ended.error.model_dump(), log)) from None
+            if time.monotonic() >= overall:
+                reason = (
+                    f"not built: the submission's overall time limit "
+                    f"({limits.submission_timeout_s:g} s) ran out"
+                )
+                for part_id in remaining[remaining.index(failed) :]:
+                    parts[part_id] = BuiltPart(
+                        part_id=part_id, error=StudentError(kind="timeout", message=reason)
+                    )
+                break
             parts[failed] = BuiltPart(
-                part_id=failed, error=_ended_error(ended.error, builder_timeout_s)
+                part_id=failed, error=_ended_error(ended.error, limits.builder_timeout_s)
             )
             remaining = remaining[remaining.index(failed) + 1 :]
         finally:
@@ -271,9 +282,9 @@ def _collect(source, part_ids, policy, workdir, log, *, timeouts, max_bytes):
     )
 
 
-def _expect_loaded(child, source, log, timeout_s, max_bytes) -> dict[str, Any]:
+def _expect_loaded(child, source, log, deadline: float, max_bytes: int) -> dict[str, Any]:
     """The child's first message: the module loaded, or a SubmissionError saying why not."""
-    message = child.read(time.monotonic() + timeout_s, max_bytes)
+    message = child.read(deadline, max_bytes)
     if message.get("event") == "load_error":
         raise SubmissionError(_load_error(source, message.get("error"), log))
     if message.get("event") != "loaded":

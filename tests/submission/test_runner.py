@@ -2,6 +2,7 @@
 
 import pytest
 
+from grader.assignment import Limits
 from grader.errors import SubmissionError
 from grader.submission.runner import run_submission
 from grader.submission.source import read_submission
@@ -10,11 +11,8 @@ from tests.conftest import EXAMPLES
 PARTS = ["part1_large", "part1_small", "part2_narrow", "part2_medium", "part2_wide", "part3"]
 
 
-def run(path, builder_timeout_s=60.0):
-    return run_submission(
-        read_submission(path), PARTS,
-        builder_timeout_s=builder_timeout_s, load_timeout_s=60, max_config_bytes=1_000_000,
-    )  # fmt: skip
+def run(path, **limits):
+    return run_submission(read_submission(path), PARTS, Limits(load_timeout_s=60, **limits))
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +119,13 @@ def test_parts_built_before_a_failed_restart_are_kept(write_submission):
     restart = captured.parts["part3"].error.message
     assert restart.startswith("not built: the submission could not be restarted")
     assert "refuses a second import" in restart
+
+
+def test_overall_time_limit_ends_the_remaining_parts():
+    captured = run(
+        EXAMPLES / "misbehaving_builders.py", builder_timeout_s=30, submission_timeout_s=12
+    )
+    assert captured.parts["part1_large"].error.type == "IndexError"  # built before the limit
+    for part_id in ("part2_narrow", "part2_medium", "part2_wide"):
+        message = captured.parts[part_id].error.message
+        assert message == "not built: the submission's overall time limit (12 s) ran out"
