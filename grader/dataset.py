@@ -20,6 +20,7 @@ MNIST_SHA256 = {
 }
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28)
+FLAT_SHAPE = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1],)  # a model without an Input gets flat images
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from grader import __version__
 from grader.assignment import TRAINING_CHECK_KINDS, Assignment, Part, check_name
 from grader.checks import Evidence, evaluate, failed_everywhere
-from grader.dataset import Dataset, load_mnist
+from grader.dataset import FLAT_SHAPE, Dataset, load_mnist
 from grader.errors import ModelRejected, SubmissionError
 from grader.keras_loader import load_keras
 from grader.results import CheckResult, PartResult, SubmissionResult
@@ -115,7 +115,7 @@ def _grade_part(
         why = built.error.describe(source.name) if built and built.error else "no model came back"
         return _unbuilt_part(part, "error", f"{part.id}() {why}")
     try:
-        counted = inspect_config(built.config, assignment.limits, default_input=(784,))
+        counted = inspect_config(built.config, assignment.limits, default_input=FLAT_SHAPE)
         model = rebuild(built.config, counted, assignment.training.seed)
     except ModelRejected as error:
         return _unbuilt_part(part, "error", f"{part.id}(): {error}")
@@ -184,6 +184,8 @@ def _train_part(part, model, built, captured, assignment, data, notes, observer)
         )  # fmt: skip
     except ModelRejected as error:
         return None, str(error)
+    except Exception as error:  # a vetted config Keras still cannot train: that part fails
+        return None, f"training failed ({type(error).__name__}: {str(error)[:300]})"
     finally:
         observer.training_finished(part.id)
     return outcome, None

@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from grader.assignment import FitBounds, FitSettings, Range
-from grader.dataset import IMAGE_SHAPE, Dataset
+from grader.dataset import FLAT_SHAPE, IMAGE_SHAPE, Dataset
 from grader.errors import ModelRejected
 from grader.keras_loader import load_keras
 from grader.model.compile import CompileSettings
@@ -69,7 +69,7 @@ def resolve_fit(raw: Any, defaults: FitSettings, bounds: FitBounds) -> FitPlan:
 def model_inputs(images: np.ndarray, input_shape: list[int]) -> np.ndarray:
     """Raw 0-255 pixels as float32, shaped for the model: (784,), (28, 28) or (28, 28, 1)."""
     accepted = {
-        (784,): (-1, 784),
+        FLAT_SHAPE: (-1, *FLAT_SHAPE),
         IMAGE_SHAPE: (-1, *IMAGE_SHAPE),
         (*IMAGE_SHAPE, 1): (-1, *IMAGE_SHAPE, 1),
     }

@@ -18,7 +18,12 @@ keras = load_keras()
 def inspect_config(config: dict[str, Any], limits: Limits, default_input: Shape) -> Recount:
     """Vet a model config and count it; no Keras object is created."""
     check_model_config(config, max_bytes=limits.max_config_bytes, max_layers=limits.max_layers)
-    counted = recount(config, default_input)
+    try:
+        counted = recount(config, default_input)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise ModelRejected(
+            f"the model's config is malformed ({type(error).__name__}: {str(error)[:200]})"
+        ) from error
     if counted.params.total > limits.max_params:
         raise ModelRejected(
             f"the model has {counted.params.total:,} parameters; the limit is {limits.max_params:,}"
