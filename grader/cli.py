@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -11,24 +12,38 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader import __version__
-from grader.assignment import load_assignment
+from grader.assignment import Assignment, load_assignment
+from grader.class_run import StudentResult, find_submissions, grade_class
 from grader.errors import GraderError
 from grader.grading import grade
-from grader.report.json_report import render_json
+from grader.report.gradebook import render_gradebook
+from grader.report.gradescope import render_gradescope
+from grader.report.json_report import render_json, render_json_list
+from grader.report.junit import render_junit
+from grader.report.markdown import render_markdown
+from grader.report.summary import render_summary
 from grader.report.terminal import render_report
+from grader.store import DEFAULT_RESULTS, ResultStore
 
 EXIT_ERROR = 2
+
+
+FORMATS = ("terminal", "markdown", "gradescope", "json")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grade",
-        description="Grade a Keras homework submission: rebuild each model, recount its "
-        "parameters, check every constraint, train it on MNIST and report.",
+        description="Grade Keras homework submissions: rebuild each model, recount its "
+        "parameters, check every constraint, train it on MNIST and report. One file gives its "
+        "report; several files, a folder or a glob give a class run with a summary table.",
         epilog="Exit codes: 0 every check passed; 1 a check failed or a part is missing; "
-        "2 the submission (or the assignment file) could not be graded at all.",
+        "2 a submission (or the assignment file) could not be graded at all.",
     )
-    parser.add_argument("submission", type=Path, help="the student's .py file")
+    parser.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION",
+        help="a student's .py file; or several, a folder, or a quoted glob for a class run",
+    )  # fmt: skip
     parser.add_argument(
         "--assignment", type=Path, metavar="FILE",
         help="an assignment TOML file (default: the bundled MNIST MLP assignment)",
@@ -38,8 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip training: the seconds-long pre-flight of structure, counts and answers",
     )  # fmt: skip
     parser.add_argument(
+        "--format", choices=FORMATS, default="terminal",
+        help="what to print on stdout for one submission: the rich report (default), markdown, "
+        "Gradescope's results.json, or the JSON form",
+    )  # fmt: skip
+    parser.add_argument(
         "--json", metavar="FILE",
-        help="also write the result as JSON to FILE ('-' for stdout; the report then goes to stderr)",
+        help="also write the JSON form to FILE ('-' for stdout); a class run writes a list",
+    )  # fmt: skip
+    parser.add_argument(
+        "--junit", metavar="FILE", help="also write JUnit XML, a test case per check"
+    )
+    parser.add_argument("--csv", metavar="FILE", help="class run: write a gradebook CSV")
+    parser.add_argument(
+        "--results", type=Path, metavar="DIR",
+        help=f"class run: where results are kept and reused (default: ./{DEFAULT_RESULTS})",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="class run: re-grade every submission")
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="class run: grade N submissions at once, sharing the cores among them",
     )  # fmt: skip
     parser.add_argument("--debug", action="store_true", help="show tracebacks of grader errors")
     parser.add_argument("--version", action="version", version=f"grader {__version__}")
@@ -83,44 +116,125 @@ class ProgressObserver:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    to_stdout = args.json == "-"
-    report_console = Console(stderr=to_stdout)
-    progress_console = Console(stderr=True)
+    errors = Console(stderr=True)
     try:
         assignment = load_assignment(args.assignment)
-        result = grade(
-            args.submission,
-            assignment,
-            train=not args.no_train,
-            observer=ProgressObserver(progress_console),
-        )
+        if _is_class_run(args.submissions):
+            return _class_run(args, assignment, errors)
+        return _single_run(args, assignment, errors)
     except GraderError as error:
-        progress_console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
-        if args.debug:
-            progress_console.print(traceback.format_exc(), highlight=False)
-        return EXIT_ERROR
+        errors.print(f"[bold red]error:[/bold red] {error}", highlight=False)
+    except OSError as error:
+        errors.print(
+            f"[bold red]error:[/bold red] cannot write {error.filename}: {error.strerror}. "
+            "Pass a writable path.",
+            highlight=False,
+        )
     except Exception as error:
-        progress_console.print(
+        errors.print(
             f"[bold red]internal error:[/bold red] the grader failed ({type(error).__name__}: "
             f"{error}). This is a bug in the grader, not in the submission; rerun with --debug "
             "and report the traceback.",
             highlight=False,
         )
-        if args.debug:
-            progress_console.print(traceback.format_exc(), highlight=False)
-        return EXIT_ERROR
-    render_report(result, report_console)
+    if args.debug:
+        errors.print(traceback.format_exc(), highlight=False)
+    return EXIT_ERROR
+
+
+def _is_class_run(arguments: list[str]) -> bool:
+    return (
+        len(arguments) > 1 or Path(arguments[0]).is_dir() or any(c in arguments[0] for c in "*?[")
+    )
+
+
+def _single_run(args: argparse.Namespace, assignment: Assignment, errors: Console) -> int:
+    path = Path(args.submissions[0])
+    observer = ProgressObserver(errors)
+    if args.results:
+        store = ResultStore(args.results)
+        classroom = grade_class(
+            [path], assignment, store, train=not args.no_train, force=args.force, observer=observer
+        )
+        result = classroom.students[0].result
+    else:
+        result = grade(path, assignment, train=not args.no_train, observer=observer)
+    json_to_stdout = args.json == "-"
+    if args.format == "terminal":
+        render_report(result, Console(stderr=json_to_stdout))
+    else:
+        sys.stdout.write(SINGLE_FORMATS[args.format](result))
     if args.json:
-        try:
-            _write(args.json, render_json(result))
-        except OSError as error:
-            progress_console.print(
-                f"[bold red]error:[/bold red] cannot write the JSON result to {args.json}: "
-                f"{error.strerror or error}. The report above is complete; pass a writable path.",
-                highlight=False,
-            )
-            return EXIT_ERROR
+        _write(args.json, render_json(result))
+    if args.junit:
+        _write(args.junit, render_junit([result]))
+    _append_step_summary(render_markdown(result))
     return result.exit_code
+
+
+def _class_run(args: argparse.Namespace, assignment: Assignment, errors: Console) -> int:
+    if args.format not in ("terminal", "json"):
+        raise GraderError(
+            f"--format {args.format} describes one submission; for a class run use the summary "
+            "with --csv, --json or --junit, or grade each file on its own."
+        )
+    paths = find_submissions(args.submissions)
+    store = ResultStore(args.results or DEFAULT_RESULTS)
+    progress = ClassProgress(errors, len(paths))
+    try:
+        classroom = grade_class(
+            paths, assignment, store, train=not args.no_train, force=args.force,
+            jobs=max(1, args.jobs), on_graded=progress.graded,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        errors.print(
+            f"[yellow]Interrupted.[/yellow] {progress.count} of {len(paths)} results are kept in "
+            f"{store.folder}; run the same command again to grade the rest."
+        )
+        return 130
+    results = [row.result for row in classroom.students]
+    json_to_stdout = args.json == "-" or args.format == "json"
+    render_summary(classroom, Console(stderr=json_to_stdout))
+    if json_to_stdout:
+        sys.stdout.write(render_json_list(results))
+    if args.json and args.json != "-":
+        _write(args.json, render_json_list(results))
+    if args.csv:
+        _write(args.csv, render_gradebook(classroom))
+    if args.junit:
+        _write(args.junit, render_junit(results))
+    _append_step_summary("".join(render_markdown(result) for result in results))
+    return classroom.exit_code
+
+
+class ClassProgress:
+    """One line per graded submission on stderr, as results arrive."""
+
+    def __init__(self, console: Console, total: int):
+        self._console = console
+        self._total = total
+        self.count = 0
+
+    def graded(self, row: StudentResult) -> None:
+        self.count += 1
+        result = row.result
+        how = "cached" if row.cached else f"{result.seconds:.0f} s"
+        self._console.print(
+            f"[dim]{self.count}/{self._total}[/dim] {row.student}: "
+            f"{result.score:g}/{result.max_score:g} {result.status} [dim]({how})[/dim]",
+            highlight=False,
+        )
+
+
+SINGLE_FORMATS = {"markdown": render_markdown, "gradescope": render_gradescope, "json": render_json}
+
+
+def _append_step_summary(markdown: str) -> None:
+    """On GitHub Actions, add the report to the job's summary page."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown + "\n")
 
 
 def _write(target: str, text: str) -> None:

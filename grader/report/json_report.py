@@ -40,3 +40,8 @@ def _part_dict(part: PartResult) -> dict[str, Any]:
 
 def render_json(result: SubmissionResult) -> str:
     return json.dumps(submission_dict(result), indent=2) + "\n"
+
+
+def render_json_list(results: list[SubmissionResult]) -> str:
+    """A class run: the list of per-submission JSON forms, in the order graded."""
+    return json.dumps([submission_dict(result) for result in results], indent=2) + "\n"

@@ -1,0 +1,65 @@
+"""The report as GitHub-flavoured markdown: for job summaries and pull-request comments."""
+
+from __future__ import annotations
+
+from grader.results import PartResult, SubmissionResult
+
+MARK = {True: "✅", False: "❌"}
+STATUS = {"passed": "✅ passed", "failed": "❌ failed", "missing": "⚠️ missing", "error": "❌ error"}
+
+
+def render_markdown(result: SubmissionResult) -> str:
+    lines = [
+        f"## Grade: {result.score:g}/{result.max_score:g} ({result.status})",
+        "",
+        f"`{result.submission}` · assignment `{result.assignment}` · grader {result.grader_version}"
+        f" · sandbox {result.sandbox}" + ("" if result.trained else " · training skipped"),
+        "",
+    ]
+    if result.error:
+        return "\n".join([*lines, f"> **Not graded:** {_escape(result.error)}", ""])
+    lines += ["| part | status | score | test accuracy |", "|---|---|---:|---:|"]
+    for part in result.parts:
+        accuracy = f"{part.metrics.test_accuracy:.2%}" if part.metrics else ""
+        lines.append(
+            f"| {part.id} | {STATUS[part.status]} | {part.score:g}/{part.max_score:g} | {accuracy} |"
+        )
+    for part in result.parts:
+        lines += ["", *_part_section(part)]
+    return "\n".join(lines) + "\n"
+
+
+def _part_section(part: PartResult) -> list[str]:
+    open_attribute = "" if part.status == "passed" else " open"
+    lines = [
+        f"<details{open_attribute}><summary><b>{part.id}</b>: {_escape(part.title)}</summary>",
+        "",
+    ]
+    if part.error:
+        lines += [f"> {_escape(part.error)}", ""]
+    if part.params:
+        lines.append(
+            f"Hidden layers: {len(part.hidden_units)} ({', '.join(map(str, part.hidden_units)) or 'none'}) · "
+            f"{part.params.weights:,} weights + {part.params.biases:,} biases · "
+            f"{part.params.trainable:,} trainable parameters"
+        )
+        lines.append("")
+    if part.metrics:
+        lines += [
+            f"Validation accuracy {part.metrics.val_accuracy:.2%} · test accuracy "
+            f"{part.metrics.test_accuracy:.2%} · {part.metrics.epochs} epochs",
+            "",
+        ]
+    lines += ["| | check | result | points |", "|---|---|---|---:|"]
+    for check in part.checks:
+        earned = check.points if check.passed else 0
+        lines.append(
+            f"| {MARK[check.passed]} | {check.name} | {_escape(check.message)} | {earned:g}/{check.points:g} |"
+        )
+    for name in part.skipped_checks:
+        lines.append(f"| ⏭️ | {name} | not run (--no-train) | |")
+    return [*lines, "", "</details>"]
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
