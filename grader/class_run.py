@@ -8,7 +8,6 @@ next run takes stored results for files that did not change.
 from __future__ import annotations
 
 import glob
-import hashlib
 import multiprocessing
 import os
 import statistics
@@ -21,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
-from grader.grading import Observer, grade
+from grader.grading import Observer, file_sha256, grade
 from grader.results import SubmissionResult
 from grader.store import ResultStore, result_key
 
@@ -117,7 +116,7 @@ def grade_class(
     done: dict[Path, StudentResult] = {}
     pending: list[tuple[Path, str]] = []
     for path in paths:
-        key = result_key(_sha256(path), assignment, train)
+        key = result_key(file_sha256(path) or "unreadable", assignment, train)
         stored = None if force else store.load(key)
         if stored is not None:
             done[path] = _finish(
@@ -171,13 +170,6 @@ def _worker_setup(threads: int) -> None:
 def _grade_in_worker(path: str, assignment_json: str, train: bool) -> str:
     assignment = Assignment.model_validate_json(assignment_json)
     return grade(Path(path), assignment, train=train).model_dump_json()
-
-
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "unreadable"
 
 
 def _finish(row: StudentResult, on_graded: OnGraded | None) -> StudentResult:

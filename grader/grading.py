@@ -6,6 +6,7 @@ progress goes to an observer the caller injects.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -67,9 +68,9 @@ def grade(
         trained=train,
         sandbox=policy.level,
     )
+    header["sha256"] = file_sha256(Path(path))
     try:
         source = read_submission(Path(path))
-        header["sha256"] = source.sha256
         observer.stage(f"Running {source.name} in the sandbox")
         captured = _capture_while_loading_keras(source, assignment, policy)
     except SubmissionError as error:
@@ -83,6 +84,14 @@ def grade(
         _grade_part(part, captured, assignment, source, data, observer) for part in assignment.parts
     ]
     return SubmissionResult(**header, parts=parts, seconds=round(time.monotonic() - started, 2))
+
+
+def file_sha256(path: Path) -> str:
+    """The digest of the file's bytes, or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _capture_while_loading_keras(

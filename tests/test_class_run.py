@@ -101,7 +101,7 @@ def test_second_run_reuses_every_stored_result(classroom, first_run, tmp_path, c
     stored = sorted(p.name for p in results.iterdir())
     run_class(classroom, results)
     err = capsys.readouterr().err
-    assert err.count("(cached)") == 5  # all but dave, whose file could not be read as Python
+    assert err.count("(cached)") == 6  # dave's syntax error too: his file has not changed
     assert sorted(p.name for p in results.iterdir()) == stored
 
 
@@ -112,7 +112,7 @@ def test_a_changed_file_is_regraded(classroom, first_run, tmp_path, capsys):
         source.write("\n# a comment changes the file's bytes\n")
     run_class(classroom, results, folder=copy)
     err = capsys.readouterr().err
-    assert "alice: 17/27 passed" in err and err.count("(cached)") == 4
+    assert "alice: 17/27 passed" in err and err.count("(cached)") == 5
 
 
 def test_force_regrades_everything(classroom, first_run, tmp_path, capsys):
@@ -132,7 +132,7 @@ def test_corrupt_stored_result_is_ignored_and_rebuilt(classroom, first_run, tmp_
     victim = sorted(results.iterdir())[0]
     victim.write_text("{not json")
     run_class(classroom, results)
-    assert capsys.readouterr().err.count("(cached)") == 4
+    assert capsys.readouterr().err.count("(cached)") == 5
     assert json.loads(victim.read_text())["assignment"] == "mnist-mlp"
 
 
@@ -159,13 +159,13 @@ def test_killed_run_resumes_with_only_the_rest(classroom, tmp_path, capsys):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     kept = len(list(results.glob("*.json")))
-    assert 2 <= kept < 5
+    assert 2 <= kept < 6
     assert not list(results.glob(".partial-*"))  # no half-written result survives
     capsys.readouterr()
     run_class(classroom, results)
     err = capsys.readouterr().err
     assert err.count("(cached)") == kept
-    assert len(list(results.glob("*.json"))) == 5
+    assert len(list(results.glob("*.json"))) == 6
 
 
 def test_submissions_are_found_in_folders_globs_and_lists(tmp_path):
