@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         errors.print(
             f"[bold red]error:[/bold red] cannot write {error.filename}: {error.strerror}. "
-            "Pass a writable path.",
+            "Pass a writable path; everything printed above is complete.",
             highlight=False,
         )
     except Exception as error:
