@@ -120,7 +120,9 @@ def test_unwritable_json_path_is_a_clear_error(tmp_path, capsys):
     target = tmp_path / "no-such-folder" / "result.json"
     assert main([str(SUBMISSIONS / "alice.py"), "--no-train", "--json", str(target)]) == 2
     captured = capsys.readouterr()
-    assert "cannot write" in captured.err and "Pass a writable path" in " ".join(captured.err.split())
+    assert "cannot write" in captured.err and "Pass a writable path" in " ".join(
+        captured.err.split()
+    )
     assert "Score 17/27" in captured.out  # the report itself was not lost
 
 
