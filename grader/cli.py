@@ -16,6 +16,7 @@ from grader.assignment import Assignment, load_assignment
 from grader.class_run import StudentResult, find_submissions, grade_class
 from grader.errors import GraderError
 from grader.grading import grade
+from grader.report.curves import save_curves
 from grader.report.gradebook import render_gradebook
 from grader.report.gradescope import render_gradescope
 from grader.report.json_report import render_json, render_json_list
@@ -65,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--junit", metavar="FILE", help="also write JUnit XML, a test case per check"
     )
     parser.add_argument("--csv", metavar="FILE", help="class run: write a gradebook CSV")
+    parser.add_argument(
+        "--curves", type=Path, metavar="DIR",
+        help="save each trained part's accuracy and loss curves as PNG in DIR (a class run: "
+        "one folder per student; default there: the results folder's curves/)",
+    )  # fmt: skip
     parser.add_argument(
         "--results", type=Path, metavar="DIR",
         help=f"class run: where results are kept and reused (default: ./{DEFAULT_RESULTS})",
@@ -168,6 +174,8 @@ def _single_run(args: argparse.Namespace, assignment: Assignment, errors: Consol
         _write(args.json, render_json(result))
     if args.junit:
         _write(args.junit, render_junit([result]))
+    if args.curves:
+        save_curves(result, args.curves)
     _append_step_summary(render_markdown(result))
     return result.exit_code
 
@@ -203,6 +211,9 @@ def _class_run(args: argparse.Namespace, assignment: Assignment, errors: Console
         _write(args.csv, render_gradebook(classroom))
     if args.junit:
         _write(args.junit, render_junit(results))
+    curves = args.curves or store.folder / "curves"
+    for row in classroom.students:
+        save_curves(row.result, curves / row.student)
     _append_step_summary("".join(render_markdown(result) for result in results))
     return classroom.exit_code
 

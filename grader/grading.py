@@ -18,7 +18,7 @@ from grader.checks import Evidence, evaluate, failed_everywhere
 from grader.dataset import FLAT_SHAPE, Dataset, load_mnist
 from grader.errors import ModelRejected, SubmissionError
 from grader.keras_loader import load_keras
-from grader.results import CheckResult, PartResult, SubmissionResult
+from grader.results import CheckResult, Diagnosis, PartResult, SubmissionResult
 from grader.submission.runner import CapturedSubmission, run_submission
 from grader.submission.sandbox import SandboxPolicy
 from grader.submission.source import SubmissionSource, read_submission
@@ -62,13 +62,12 @@ def grade(
     started = time.monotonic()
     header: dict[str, Any] = dict(
         submission=str(path),
-        sha256="",
+        sha256=file_sha256(Path(path)),
         assignment=assignment.name,
         grader_version=__version__,
         trained=train,
         sandbox=policy.level,
     )
-    header["sha256"] = file_sha256(Path(path))
     try:
         source = read_submission(Path(path))
         observer.stage(f"Running {source.name} in the sandbox")
@@ -83,7 +82,26 @@ def grade(
     parts = [
         _grade_part(part, captured, assignment, source, data, observer) for part in assignment.parts
     ]
-    return SubmissionResult(**header, parts=parts, seconds=round(time.monotonic() - started, 2))
+    return SubmissionResult(
+        **header,
+        parts=parts,
+        seconds=round(time.monotonic() - started, 2),
+        written_answers=written_answers(captured),
+    )
+
+
+def written_answers(captured: CapturedSubmission, limit: int = 4000) -> dict[str, dict[str, str]]:
+    """Free-text entries of ANSWERS (e.g. a hypothesis), shown to the instructor as written."""
+    value = captured.answers.value if captured.answers else None
+    if not isinstance(value, dict):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for key, entries in value.items():
+        if isinstance(entries, dict):
+            texts = {str(k): v[:limit] for k, v in entries.items() if isinstance(v, str)}
+            if texts:
+                found[str(key)] = texts
+    return found
 
 
 def file_sha256(path: Path) -> str:
@@ -133,10 +151,13 @@ def _grade_part(
     notes: list[str] = []
     training, training_error = None, None
     wants_training = part.train and data is not None
+    diagnoses: list[Diagnosis] = []
     if wants_training:
         training, training_error = _train_part(
             part, model, built, captured, assignment, data, notes, observer
         )
+        if training is not None:
+            diagnoses = _diagnose(part, built, counted, assignment, data, training, notes)
     evidence = Evidence(
         part_id=part.id,
         counted=counted,
@@ -164,7 +185,25 @@ def _grade_part(
         skipped_checks=skipped,
         notes=notes,
         history=training.history if training else {},
+        diagnoses=diagnoses,
     )
+
+
+def _diagnose(part, built, counted, assignment, data, training, notes) -> list[Diagnosis]:
+    """Evidence for a failing model, measured on a fresh copy with the same initialization."""
+    from grader.diagnosis import diagnose, needs_diagnosis
+    from grader.model.compile import resolve_compile
+    from grader.model.rebuild import rebuild
+
+    if not needs_diagnosis(part, training, data.num_classes):
+        return []
+    try:
+        fresh = rebuild(built.config, counted, assignment.training.seed)
+        settings = resolve_compile(built.compile_config, assignment.training.compile)
+        return diagnose(fresh, settings, data, list(fresh.inputs[0].shape[1:]), training)
+    except Exception as error:  # a diagnosis is a help, never a reason to lose the grade
+        notes.append(f"no diagnosis: {type(error).__name__}: {str(error)[:200]}")
+        return []
 
 
 def _train_part(part, model, built, captured, assignment, data, notes, observer):

@@ -16,6 +16,10 @@ def load_keras() -> ModuleType:
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     with _stderr_muted():
         import keras
+        import tensorflow as tf
+
+    # Retracing notices speak to Keras developers, not to students or instructors.
+    tf.get_logger().setLevel("ERROR")
     return keras
 
 

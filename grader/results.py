@@ -33,6 +33,15 @@ class TrainingOutcome(Result):
     finite_loss: bool
 
 
+class Diagnosis(Result):
+    """Why a trained model failed: the figures measured, and one concrete fix."""
+
+    kind: str
+    summary: str
+    evidence: dict[str, float]
+    fix: str
+
+
 class CheckResult(Result):
     """One check: its verdict, the measured value against the bound, and its weight in points."""
 
@@ -58,6 +67,7 @@ class PartResult(Result):
     skipped_checks: list[str] = []
     notes: list[str] = []
     history: dict[str, list[float]] = {}
+    diagnoses: list[Diagnosis] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -77,6 +87,7 @@ class SubmissionResult(Result):
     trained: bool
     sandbox: str
     seconds: float = 0.0
+    written_answers: dict[str, dict[str, str]] = {}  # free text from ANSWERS, for the instructor
 
     @computed_field  # type: ignore[prop-decorator]
     @property

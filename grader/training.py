@@ -98,7 +98,7 @@ def train(
         )
     x_all, x_test = model_inputs(data.x_train, input_shape), model_inputs(data.x_test, input_shape)
     split_at = math.floor(len(x_all) * (1.0 - plan.validation_split))  # as Keras splits
-    y_all = _labels(data.y_train, data.num_classes, settings.sparse_labels)
+    y_all = labels_for(data.y_train, data.num_classes, settings.sparse_labels)
     model.compile(
         optimizer=keras.optimizers.get(settings.optimizer),
         loss=keras.losses.get(settings.loss),
@@ -134,7 +134,7 @@ def accuracy(model: Any, x: np.ndarray, labels: np.ndarray) -> float:
     return round(float(np.mean(np.argmax(predictions, axis=1) == labels)), 6)
 
 
-def _labels(labels: np.ndarray, num_classes: int, sparse: bool) -> np.ndarray:
+def labels_for(labels: np.ndarray, num_classes: int, sparse: bool) -> np.ndarray:
     if sparse:
         return labels.astype(np.int64)
     return np.eye(num_classes, dtype=np.float32)[labels]

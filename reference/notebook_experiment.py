@@ -18,15 +18,12 @@ import argparse
 import time
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 from rich.console import Console
 from rich.table import Table
 
 from grader.dataset import load_mnist
 from grader.keras_loader import load_keras
+from grader.report.curves import plot_history
 
 keras = load_keras()
 layers = keras.layers
@@ -109,21 +106,7 @@ def run(name: str, widths: list[int], data, epochs: int) -> dict:
 
 
 def save_curves(row: dict, out: Path) -> Path:
-    history = row["history"]
-    figure, (accuracy_axis, loss_axis) = plt.subplots(1, 2, figsize=(10, 4))
-    for key, label in (("accuracy", "training"), ("val_accuracy", "validation")):
-        accuracy_axis.plot(range(1, len(history[key]) + 1), history[key], label=label)
-    for key, label in (("loss", "training"), ("val_loss", "validation")):
-        loss_axis.plot(range(1, len(history[key]) + 1), history[key], label=label)
-    accuracy_axis.set(title=f"{row['name']}: accuracy", xlabel="epoch", ylim=(0, 1))
-    loss_axis.set(title=f"{row['name']}: loss", xlabel="epoch")
-    accuracy_axis.legend()
-    loss_axis.legend()
-    figure.tight_layout()
-    path = out / f"curves_{row['name']}.png"
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-    return path
+    return plot_history(row["history"], row["name"], out / f"curves_{row['name']}.png")
 
 
 def table(rows: list[dict]) -> Table:

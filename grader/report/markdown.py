@@ -26,6 +26,9 @@ def render_markdown(result: SubmissionResult) -> str:
         )
     for part in result.parts:
         lines += ["", *_part_section(part)]
+    for key, entries in result.written_answers.items():
+        for field, answer in entries.items():
+            lines += ["", f"**Written answer ({key}, {field}):**", "", f"> {_escape(answer)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -58,6 +61,13 @@ def _part_section(part: PartResult) -> list[str]:
         )
     for name in part.skipped_checks:
         lines.append(f"| ⏭️ | {name} | not run (--no-train) | |")
+    for diagnosis in part.diagnoses:
+        figures = "; ".join(f"{name} {value:.3g}" for name, value in diagnosis.evidence.items())
+        lines += [
+            "",
+            f"**Diagnosis: {diagnosis.kind}.** {_escape(diagnosis.summary)}",
+            f"Measured: {figures}. **Fix:** {_escape(diagnosis.fix)}",
+        ]
     return [*lines, "", "</details>"]
 
 

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.model.recount import LayerCount, hidden_layers
-from grader.results import PartResult, SubmissionResult
+from grader.results import Diagnosis, PartResult, SubmissionResult
 
 STATUS_STYLE = {"passed": "green", "failed": "red", "missing": "yellow", "error": "red"}
 TICK, CROSS = "✓", "✗"
@@ -25,6 +25,16 @@ def render_report(result: SubmissionResult, console: Console) -> None:
     else:
         for part in result.parts:
             console.print(_part_panel(part))
+    for key, entries in result.written_answers.items():
+        for field, answer in entries.items():
+            console.print(
+                Panel(
+                    Text(answer),
+                    title=f"written answer: {key} · {field}",
+                    title_align="left",
+                    border_style="blue",
+                )
+            )
     console.print(_footer(result))
 
 
@@ -59,6 +69,8 @@ def _part_panel(part: PartResult) -> Panel:
     for note in part.notes:
         body.append(Text(note, style="dim"))
     body.append(_check_table(part))
+    for diagnosis in part.diagnoses:
+        body.append(_diagnosis(diagnosis))
     style = STATUS_STYLE[part.status]
     title = Text.assemble((part.id, "bold"), "  ", (part.title, "dim"))
     subtitle = Text(f"{part.score:g}/{part.max_score:g} · {part.status}", style=style)
@@ -128,6 +140,17 @@ def _layer_rows(layers: list[LayerCount]) -> list[tuple[str, LayerCount, int]]:
 def _same_shape(a: LayerCount, b: LayerCount) -> bool:
     keys = ("type", "units", "activation", "weights", "biases", "trainable")
     return all(getattr(a, key) == getattr(b, key) for key in keys)
+
+
+def _diagnosis(diagnosis: Diagnosis) -> Text:
+    text = Text()
+    text.append(f"\nDiagnosis: {diagnosis.kind}. ", style="bold yellow")
+    text.append(diagnosis.summary)
+    figures = "; ".join(f"{name} {value:.3g}" for name, value in diagnosis.evidence.items())
+    text.append(f"\nMeasured: {figures}", style="dim")
+    text.append("\nFix: ", style="bold")
+    text.append(diagnosis.fix)
+    return text
 
 
 def _check_table(part: PartResult) -> Table:

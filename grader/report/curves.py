@@ -1,0 +1,39 @@
+"""Training curves as PNG: accuracy and loss per epoch, training and validation (matplotlib)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from grader.results import SubmissionResult
+
+
+def plot_history(history: dict[str, list[float]], title: str, path: Path) -> Path:
+    """Save the two panels the original notebook drew by hand; returns the PNG's path."""
+    figure, (accuracy_axis, loss_axis) = plt.subplots(1, 2, figsize=(10, 4))
+    for axis, metric in ((accuracy_axis, "accuracy"), (loss_axis, "loss")):
+        for key, label in ((metric, "training"), (f"val_{metric}", "validation")):
+            values = history.get(key) or []
+            if values:
+                axis.plot(range(1, len(values) + 1), values, marker="o", label=label)
+        axis.set(title=f"{title}: {metric}", xlabel="epoch")
+        axis.legend()
+    accuracy_axis.set_ylim(0, 1)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+    return path
+
+
+def save_curves(result: SubmissionResult, folder: Path) -> dict[str, Path]:
+    """One PNG per trained part, named after the part, in `folder`."""
+    return {
+        part.id: plot_history(part.history, part.id, Path(folder) / f"{part.id}.png")
+        for part in result.parts
+        if part.history.get("loss")
+    }
