@@ -19,6 +19,7 @@ from grader.grading import grade
 from grader.report.curves import save_curves
 from grader.report.gradebook import render_gradebook
 from grader.report.gradescope import render_gradescope
+from grader.report.html import write_html
 from grader.report.json_report import render_json, render_json_list
 from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--junit", metavar="FILE", help="also write JUnit XML, a test case per check"
     )
     parser.add_argument("--csv", metavar="FILE", help="class run: write a gradebook CSV")
+    parser.add_argument(
+        "--html", type=Path, metavar="DIR",
+        help="write a self-contained HTML report to DIR: a page per submission and an index",
+    )  # fmt: skip
     parser.add_argument(
         "--curves", type=Path, metavar="DIR",
         help="save each trained part's accuracy and loss curves as PNG in DIR (a class run: "
@@ -176,6 +181,8 @@ def _single_run(args: argparse.Namespace, assignment: Assignment, errors: Consol
         _write(args.junit, render_junit([result]))
     if args.curves:
         save_curves(result, args.curves)
+    if args.html:
+        write_html(args.html, [(path.stem, result)], title=f"{assignment.name}: {path.stem}")
     _append_step_summary(render_markdown(result))
     return result.exit_code
 
@@ -213,7 +220,11 @@ def _class_run(args: argparse.Namespace, assignment: Assignment, errors: Console
         _write(args.junit, render_junit(results))
     curves = args.curves or store.folder / "curves"
     for row in classroom.students:
-        save_curves(row.result, curves / row.student)
+        if not (row.cached and (curves / row.student).exists()):
+            save_curves(row.result, curves / row.student)
+    if args.html:
+        rows = [(row.student, row.result) for row in classroom.students]
+        write_html(args.html, rows, title=f"{assignment.name}: {len(rows)} submissions")
     _append_step_summary("".join(render_markdown(result) for result in results))
     return classroom.exit_code
 
