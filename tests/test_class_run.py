@@ -96,6 +96,15 @@ def test_folder_run_prints_the_summary_and_writes_gradebook_and_json(first_run):
     assert forms[5]["parts"][2]["status"] == "missing"
 
 
+def test_class_run_writes_the_html_index_and_a_page_per_student(first_run):
+    html = first_run[2] / "html"
+    index = (html / "index.html").read_text()
+    for student in ("alice", "bob", "carol", "dave", "erin", "frank"):
+        assert f"href='{student}.html'" in index
+        assert (html / f"{student}.html").read_text().startswith("<!DOCTYPE html>")
+    assert "id='histogram'" in index
+
+
 def test_second_run_reuses_every_stored_result(classroom, first_run, tmp_path, capsys):
     results = copy_of_results(first_run, tmp_path)
     stored = sorted(p.name for p in results.iterdir())
