@@ -50,7 +50,7 @@ def run_class(classroom, results, *extra, folder=None):
 
 @pytest.fixture(scope="module")
 def first_run(classroom, tmp_path_factory):
-    """The class graded once: exit code, printed summary, results folder, CSV and JSON."""
+    """The class graded once: exit code, printed summary, results, CSV, JSON and HTML."""
     out = tmp_path_factory.mktemp("first-run")
     capture = io.StringIO()
     with redirect_stdout(capture):
@@ -61,6 +61,8 @@ def first_run(classroom, tmp_path_factory):
             str(out / "grades.csv"),
             "--json",
             str(out / "class.json"),
+            "--html",
+            str(out / "html"),
         )
     return code, capture.getvalue(), out
 
