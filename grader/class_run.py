@@ -23,6 +23,7 @@ from grader.errors import SubmissionError
 from grader.grading import Observer, file_sha256, grade
 from grader.results import SubmissionResult
 from grader.store import ResultStore, result_key
+from grader.training_cache import TrainingCache
 
 OnGraded = Callable[["StudentResult"], None]
 
@@ -110,6 +111,7 @@ def grade_class(
     jobs: int = 1,
     on_graded: OnGraded | None = None,
     observer: Observer | None = None,
+    cache: TrainingCache | None = None,
 ) -> ClassResult:
     """Grade every submission not already in the store (all of them with `force`)."""
     names = student_names(paths)
@@ -132,13 +134,16 @@ def grade_class(
 
     if jobs <= 1 or len(pending) <= 1:
         for path, key in pending:
-            record(path, key, grade(path, assignment, train=train, observer=observer))
+            result = grade(path, assignment, train=train, observer=observer, cache=cache)
+            record(path, key, result)
     else:
-        _grade_in_workers(pending, assignment, train, jobs, record)
+        _grade_in_workers(pending, assignment, train, jobs, record, cache)
     return ClassResult(students=[done[path] for path in paths], assignment=assignment.name)
 
 
-def _grade_in_workers(pending, assignment: Assignment, train: bool, jobs: int, record) -> None:
+def _grade_in_workers(
+    pending, assignment: Assignment, train: bool, jobs: int, record, cache
+) -> None:
     """Several submissions at once, each worker with its share of the cores."""
     threads = max(1, (os.cpu_count() or 1) // jobs)
     context = multiprocessing.get_context("spawn")
@@ -167,9 +172,10 @@ def _worker_setup(threads: int) -> None:
     os.environ["OMP_NUM_THREADS"] = str(threads)
 
 
-def _grade_in_worker(path: str, assignment_json: str, train: bool) -> str:
+def _grade_in_worker(path: str, assignment_json: str, train: bool, cache: str | None) -> str:
     assignment = Assignment.model_validate_json(assignment_json)
-    return grade(Path(path), assignment, train=train).model_dump_json()
+    training_cache = TrainingCache(Path(cache)) if cache else None
+    return grade(Path(path), assignment, train=train, cache=training_cache).model_dump_json()
 
 
 def _finish(row: StudentResult, on_graded: OnGraded | None) -> StudentResult:

@@ -26,6 +26,7 @@ from grader.report.markdown import render_markdown
 from grader.report.summary import render_summary
 from grader.report.terminal import render_report
 from grader.store import DEFAULT_RESULTS, ResultStore
+from grader.training_cache import TrainingCache
 
 EXIT_ERROR = 2
 
@@ -81,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"class run: where results are kept and reused (default: ./{DEFAULT_RESULTS})",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="class run: re-grade every submission")
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="train every model again instead of reusing the training cache "
+        "(~/.cache/grader/training; models with the same config, settings and data share it)",
+    )  # fmt: skip
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N",
         help="class run: grade N submissions at once, sharing the cores among them",
@@ -200,6 +206,7 @@ def _class_run(args: argparse.Namespace, assignment: Assignment, errors: Console
         classroom = grade_class(
             paths, assignment, store, train=not args.no_train, force=args.force,
             jobs=max(1, args.jobs), on_graded=progress.graded,
+            cache=None if args.no_cache else TrainingCache(),
         )  # fmt: skip
     except KeyboardInterrupt:
         errors.print(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from grader.results import CheckResult, Diagnosis, PartResult, SubmissionResult
 from grader.submission.runner import CapturedSubmission, run_submission
 from grader.submission.sandbox import SandboxPolicy
 from grader.submission.source import SubmissionSource, read_submission
+from grader.training_cache import TrainingCache, training_key
 
 
 class Observer(Protocol):
@@ -31,6 +33,18 @@ class Observer(Protocol):
     def training_started(self, part_id: str, epochs: int) -> None: ...
     def epoch_finished(self, part_id: str, epoch: int, logs: dict[str, float]) -> None: ...
     def training_finished(self, part_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every part of one submission is graded with."""
+
+    assignment: Assignment
+    captured: CapturedSubmission
+    source: SubmissionSource
+    data: Dataset | None
+    observer: Observer
+    cache: TrainingCache | None
 
 
 class SilentObserver:
@@ -55,8 +69,10 @@ def grade(
     dataset: Dataset | None = None,
     observer: Observer | None = None,
     policy: SandboxPolicy | None = None,
+    cache: TrainingCache | None = None,
 ) -> SubmissionResult:
-    """Grade one submission file. Never raises for a bad submission: the result says why."""
+    """Grade one submission file. Never raises for a bad submission: the result says why.
+    With a `cache`, a model trained before with the same recipe is not trained again."""
     observer = observer or SilentObserver()
     policy = policy or SandboxPolicy()
     started = time.monotonic()
@@ -79,9 +95,8 @@ def grade(
             **header, error=str(error), parts=parts, seconds=time.monotonic() - started
         )
     data = (dataset or load_mnist()) if train else None
-    parts = [
-        _grade_part(part, captured, assignment, source, data, observer) for part in assignment.parts
-    ]
+    context = _Context(assignment, captured, source, data, observer, cache)
+    parts = [_grade_part(part, context) for part in assignment.parts]
     return SubmissionResult(
         **header,
         parts=parts,
@@ -123,23 +138,21 @@ def _capture_while_loading_keras(
         return future.result()
 
 
-def _grade_part(
-    part: Part,
-    captured: CapturedSubmission,
-    assignment: Assignment,
-    source: SubmissionSource,
-    data: Dataset | None,
-    observer: Observer,
-) -> PartResult:
+def _grade_part(part: Part, context: _Context) -> PartResult:
     # Imported here so that Keras loads while the student's process runs (see above).
     from grader.model.rebuild import inspect_config, rebuild
 
+    assignment, captured, data = context.assignment, context.captured, context.data
     if part.id not in captured.defined:
         reason = f"missing: define a function {part.id}() that returns a keras.Model"
         return _unbuilt_part(part, "missing", reason)
     built = captured.parts.get(part.id)
     if built is None or built.error is not None or built.config is None:
-        why = built.error.describe(source.name) if built and built.error else "no model came back"
+        why = (
+            built.error.describe(context.source.name)
+            if built and built.error
+            else "no model came back"
+        )
         return _unbuilt_part(part, "error", f"{part.id}() {why}")
     try:
         counted = inspect_config(built.config, assignment.limits, default_input=FLAT_SHAPE)
@@ -153,11 +166,9 @@ def _grade_part(
     wants_training = part.train and data is not None
     diagnoses: list[Diagnosis] = []
     if wants_training:
-        training, training_error = _train_part(
-            part, model, built, captured, assignment, data, notes, observer
-        )
+        training, training_error = _train_part(part, model, built, context, notes)
         if training is not None:
-            diagnoses = _diagnose(part, built, counted, assignment, data, training, notes)
+            diagnoses = _diagnose(part, built, counted, context, training, notes)
     evidence = Evidence(
         part_id=part.id,
         counted=counted,
@@ -189,31 +200,32 @@ def _grade_part(
     )
 
 
-def _diagnose(part, built, counted, assignment, data, training, notes) -> list[Diagnosis]:
+def _diagnose(part, built, counted, context: _Context, training, notes) -> list[Diagnosis]:
     """Evidence for a failing model, measured on a fresh copy with the same initialization."""
     from grader.diagnosis import diagnose, needs_diagnosis
     from grader.model.compile import resolve_compile
     from grader.model.rebuild import rebuild
 
+    data, training_settings = context.data, context.assignment.training
     if not needs_diagnosis(part, training, data.num_classes):
         return []
     try:
-        fresh = rebuild(built.config, counted, assignment.training.seed)
-        settings = resolve_compile(built.compile_config, assignment.training.compile)
+        fresh = rebuild(built.config, counted, training_settings.seed)
+        settings = resolve_compile(built.compile_config, training_settings.compile)
         return diagnose(fresh, settings, data, list(fresh.inputs[0].shape[1:]), training)
     except Exception as error:  # a diagnosis is a help, never a reason to lose the grade
         notes.append(f"no diagnosis: {type(error).__name__}: {str(error)[:200]}")
         return []
 
 
-def _train_part(part, model, built, captured, assignment, data, notes, observer):
+def _train_part(part, model, built, context: _Context, notes):
     """Train one rebuilt model; returns (outcome, None) or (None, why it was not trained)."""
     from grader.model.compile import resolve_compile
     from grader.training import resolve_fit, train
 
-    training = assignment.training
+    training, observer, data = context.assignment.training, context.observer, context.data
     try:
-        fit_raw = _fit_for(part.id, captured)
+        fit_raw = _fit_for(part.id, context.captured)
         plan = resolve_fit(fit_raw, training.fit, training.fit_bounds)
         settings = resolve_compile(built.compile_config, training.compile)
     except ModelRejected as error:
@@ -224,6 +236,11 @@ def _train_part(part, model, built, captured, assignment, data, notes, observer)
         f"fit ({source}): epochs {plan.epochs}, batch size {plan.batch_size}, "
         f"validation split {plan.validation_split:g}, seed {training.seed}"
     )
+    key = training_key(built.config, settings, plan, training.seed, data.checksum)
+    cached = context.cache.load(key) if context.cache else None
+    if cached is not None:
+        notes.append("training: reused from the training cache (same model, settings and data)")
+        return cached, None
     observer.training_started(part.id, plan.epochs)
     try:
         outcome = train(
@@ -236,6 +253,8 @@ def _train_part(part, model, built, captured, assignment, data, notes, observer)
         return None, f"training failed ({type(error).__name__}: {str(error)[:300]})"
     finally:
         observer.training_finished(part.id)
+    if context.cache is not None:
+        context.cache.save(key, outcome)
     return outcome, None
 
 

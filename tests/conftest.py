@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -11,6 +13,9 @@ import pytest
 from grader.assignment import Assignment, load_assignment
 from grader.dataset import Dataset, load_mnist
 from grader.keras_loader import load_keras
+
+# The grade command caches training outcomes under XDG_CACHE_HOME: keep the tests' own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="grader-test-cache-")
 
 EXAMPLES = Path(__file__).parent / "examples"
 REPO = Path(__file__).parent.parent
