@@ -150,11 +150,10 @@ def _grade_in_workers(
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(threads,)
     ) as pool:
+        folder = str(cache.folder) if cache else None
+        settings = assignment.model_dump_json()
         futures: dict[Future, tuple[Path, str]] = {
-            pool.submit(_grade_in_worker, str(path), assignment.model_dump_json(), train): (
-                path,
-                key,
-            )
+            pool.submit(_grade_in_worker, str(path), settings, train, folder): (path, key)
             for path, key in pending
         }
         remaining = set(futures)
