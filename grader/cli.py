@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_ERROR
 
 
+def _training_cache(args: argparse.Namespace) -> TrainingCache | None:
+    return None if args.no_cache else TrainingCache()
+
+
 def _is_class_run(arguments: list[str]) -> bool:
     return (
         len(arguments) > 1 or Path(arguments[0]).is_dir() or any(c in arguments[0] for c in "*?[")
@@ -168,14 +172,16 @@ def _is_class_run(arguments: list[str]) -> bool:
 def _single_run(args: argparse.Namespace, assignment: Assignment, errors: Console) -> int:
     path = Path(args.submissions[0])
     observer = ProgressObserver(errors)
+    cache = _training_cache(args)
     if args.results:
         store = ResultStore(args.results)
         classroom = grade_class(
-            [path], assignment, store, train=not args.no_train, force=args.force, observer=observer
-        )
+            [path], assignment, store, train=not args.no_train, force=args.force,
+            observer=observer, cache=cache,
+        )  # fmt: skip
         result = classroom.students[0].result
     else:
-        result = grade(path, assignment, train=not args.no_train, observer=observer)
+        result = grade(path, assignment, train=not args.no_train, observer=observer, cache=cache)
     json_to_stdout = args.json == "-"
     if args.format == "terminal":
         render_report(result, Console(stderr=json_to_stdout))
@@ -206,7 +212,7 @@ def _class_run(args: argparse.Namespace, assignment: Assignment, errors: Console
         classroom = grade_class(
             paths, assignment, store, train=not args.no_train, force=args.force,
             jobs=max(1, args.jobs), on_graded=progress.graded,
-            cache=None if args.no_cache else TrainingCache(),
+            cache=_training_cache(args),
         )  # fmt: skip
     except KeyboardInterrupt:
         errors.print(

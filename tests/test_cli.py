@@ -130,3 +130,21 @@ def test_json_file_is_written(tmp_path):
     target = tmp_path / "result.json"
     assert main([str(SUBMISSIONS / "alice.py"), "--no-train", "--json", str(target)]) == 0
     assert json.loads(target.read_text())["status"] == "passed"
+
+
+def test_training_cache_is_used_unless_turned_off(write_submission, capsys):
+    path = write_submission(
+        """
+        import keras
+        FIT = {"part1_small": {"epochs": 1}}
+        def part1_small():
+            return keras.Sequential([keras.Input((784,)), keras.layers.Dense(8), keras.layers.Dense(10)])
+        """,
+        name="cached.py",
+    )
+    main([str(path)])
+    assert "training part1_small" in capsys.readouterr().err
+    main([str(path)])
+    assert "training part1_small" not in capsys.readouterr().err  # reused from the cache
+    main([str(path), "--no-cache"])
+    assert "training part1_small" in capsys.readouterr().err
