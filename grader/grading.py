@@ -166,9 +166,11 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
     wants_training = part.train and data is not None
     diagnoses: list[Diagnosis] = []
     if wants_training:
-        training, training_error = _train_part(part, model, built, context, notes)
+        recipe, training_error = _training_recipe(part, built, context)
+        if recipe is not None:
+            training, training_error = _train_part(part, model, built, recipe, context, notes)
         if training is not None:
-            diagnoses = _diagnose(part, built, counted, context, training, notes)
+            diagnoses = _diagnose(part, built, counted, recipe[1], context, training, notes)
     evidence = Evidence(
         part_id=part.id,
         counted=counted,
@@ -200,36 +202,43 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
     )
 
 
-def _diagnose(part, built, counted, context: _Context, training, notes) -> list[Diagnosis]:
+def _diagnose(
+    part, built, counted, settings, context: _Context, training, notes
+) -> list[Diagnosis]:
     """Evidence for a failing model, measured on a fresh copy with the same initialization."""
     from grader.diagnosis import diagnose, needs_diagnosis
-    from grader.model.compile import resolve_compile
     from grader.model.rebuild import rebuild
 
-    data, training_settings = context.data, context.assignment.training
+    data = context.data
     if not needs_diagnosis(part, training, data.num_classes):
         return []
     try:
-        fresh = rebuild(built.config, counted, training_settings.seed)
-        settings = resolve_compile(built.compile_config, training_settings.compile)
+        fresh = rebuild(built.config, counted, context.assignment.training.seed)
         return diagnose(fresh, settings, data, list(fresh.inputs[0].shape[1:]), training)
     except Exception as error:  # a diagnosis is a help, never a reason to lose the grade
         notes.append(f"no diagnosis: {type(error).__name__}: {str(error)[:200]}")
         return []
 
 
-def _train_part(part, model, built, context: _Context, notes):
-    """Train one rebuilt model; returns (outcome, None) or (None, why it was not trained)."""
+def _training_recipe(part, built, context: _Context):
+    """The fit plan and compile settings, or (None, why the part cannot be trained)."""
     from grader.model.compile import resolve_compile
-    from grader.training import resolve_fit, train
+    from grader.training import resolve_fit
 
-    training, observer, data = context.assignment.training, context.observer, context.data
+    training = context.assignment.training
     try:
-        fit_raw = _fit_for(part.id, context.captured)
-        plan = resolve_fit(fit_raw, training.fit, training.fit_bounds)
-        settings = resolve_compile(built.compile_config, training.compile)
+        plan = resolve_fit(_fit_for(part.id, context.captured), training.fit, training.fit_bounds)
+        return (plan, resolve_compile(built.compile_config, training.compile)), None
     except ModelRejected as error:
         return None, str(error)
+
+
+def _train_part(part, model, built, recipe, context: _Context, notes):
+    """Train one rebuilt model; returns (outcome, None) or (None, why it was not trained)."""
+    from grader.training import train
+
+    training, observer, data = context.assignment.training, context.observer, context.data
+    plan, settings = recipe
     notes.append(f"compile: {settings.describe()}")
     source = "FIT" if plan.from_student else "default"
     notes.append(
