@@ -20,9 +20,10 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
-from grader.grading import Observer, file_sha256, grade
+from grader.grading import Observer, grade
 from grader.results import SubmissionResult
 from grader.store import ResultStore, result_key
+from grader.submission.source import file_sha256
 from grader.training_cache import TrainingCache
 
 OnGraded = Callable[["StudentResult"], None]

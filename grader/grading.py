@@ -6,7 +6,6 @@ progress goes to an observer the caller injects.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from grader.keras_loader import load_keras
 from grader.results import CheckResult, Diagnosis, PartResult, SubmissionResult
 from grader.submission.runner import CapturedSubmission, run_submission
 from grader.submission.sandbox import SandboxPolicy
-from grader.submission.source import SubmissionSource, read_submission
+from grader.submission.source import SubmissionSource, file_sha256, read_submission
 from grader.training_cache import TrainingCache, training_key
 
 
@@ -117,14 +116,6 @@ def written_answers(captured: CapturedSubmission, limit: int = 4000) -> dict[str
             if texts:
                 found[str(key)] = texts
     return found
-
-
-def file_sha256(path: Path) -> str:
-    """The digest of the file's bytes, or "" when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _capture_while_loading_keras(

@@ -19,7 +19,6 @@ class SubmissionSource(BaseModel):
 
     path: Path
     text: str
-    sha256: str
 
     @property
     def name(self) -> str:
@@ -52,7 +51,15 @@ def read_submission(path: Path) -> SubmissionSource:
             "Python source file. Save it as UTF-8 text."
         ) from error
     _check_syntax(text, path)
-    return SubmissionSource(path=path, text=text, sha256=hashlib.sha256(raw).hexdigest())
+    return SubmissionSource(path=path, text=text)
+
+
+def file_sha256(path: Path) -> str:
+    """The digest of the file's bytes (what results are keyed by), or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _check_syntax(text: str, path: Path) -> None:

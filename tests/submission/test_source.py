@@ -3,7 +3,7 @@
 import pytest
 
 from grader.errors import SubmissionError
-from grader.submission.source import read_submission
+from grader.submission.source import file_sha256, read_submission
 
 
 def test_syntax_error_names_the_file_and_line(write_submission):
@@ -38,4 +38,5 @@ def test_digest_is_of_the_file_bytes(write_submission):
     import hashlib
 
     path = write_submission("x = 1\n")
-    assert read_submission(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert file_sha256(path.with_name("missing.py")) == ""
