@@ -78,7 +78,6 @@ class CapturedSubmission(BaseModel):
     parts: dict[str, BuiltPart]
     fit: ModuleValue | None = None
     answers: ModuleValue | None = None
-    sandbox_level: str
     log_tail: str = ""
 
 
@@ -104,7 +103,7 @@ class _Child:
     def __init__(self, part_ids: list[str], policy: SandboxPolicy, workdir: Path, log: Path):
         read_fd, write_fd = os.pipe()
         self._log = open(log, "ab")  # noqa: SIM115 - closed in close()
-        launch = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), json.dumps(part_ids)])
+        command = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), json.dumps(part_ids)])
         self.namespaced = policy.isolation == "bubblewrap"
         self.group = (
             ControlGroup.create(policy.memory_bytes, policy.processes)
@@ -113,7 +112,7 @@ class _Child:
         )
         self._policy = policy
         self.process = subprocess.Popen(
-            launch.command,
+            command,
             cwd=workdir,
             env=policy.process_environment(workdir),
             stdin=subprocess.DEVNULL,
@@ -277,7 +276,6 @@ def _collect(source, part_ids, policy, workdir, log, limits: Limits) -> Captured
         parts=parts,
         fit=_module_value(loaded.get("fit")),
         answers=_module_value(loaded.get("answers")),
-        sandbox_level=policy.level,
         log_tail=_log_tail(log),
     )
 

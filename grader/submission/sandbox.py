@@ -36,15 +36,6 @@ KEPT_VARIABLES = ("LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
 @dataclass(frozen=True)
-class Launch:
-    """How to start the child: the command, and the paths it sees for its files."""
-
-    command: list[str]
-    script: str  # the submission's path as the child sees it
-    workdir: str  # the sandbox directory as the child sees it
-
-
-@dataclass(frozen=True)
 class SandboxPolicy:
     """Resource limits and the isolation level for the student's process.
 
@@ -87,12 +78,11 @@ class SandboxPolicy:
         )
         return env
 
-    def launch(self, child_script: Path, workdir: Path, arguments: list[str]) -> Launch:
+    def launch(self, child_script: Path, workdir: Path, arguments: list[str]) -> list[str]:
         """The command line that runs child.py on the submission in `workdir`."""
         if self.isolation != "bubblewrap":
             script = str(workdir / "submission.py")
-            command = [sys.executable, "-I", str(child_script), script, *arguments]
-            return Launch(command=command, script=script, workdir=str(workdir))
+            return [sys.executable, "-I", str(child_script), script, *arguments]
         script = f"{SANDBOX_HOME}/submission.py"
         inner = [sys.executable, "-I", CHILD_INSIDE, script, *arguments]
         if self.drops_privileges:
@@ -104,12 +94,11 @@ class SandboxPolicy:
                 f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
                 "--inh-caps=-all", "--bounding-set=-all", "--", *inner,
             ]  # fmt: skip
-        command = [
+        return [
             *bubblewrap_arguments(workdir, child_script, self.tmpfs_bytes),
             *_environment_arguments(self.environment(SANDBOX_HOME)),
             *inner,
         ]
-        return Launch(command=command, script=script, workdir=SANDBOX_HOME)
 
     def process_environment(self, workdir: Path) -> dict[str, str]:
         """The environment given to subprocess: bubblewrap sets the real one itself."""
