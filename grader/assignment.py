@@ -113,6 +113,8 @@ Check = Annotated[
 ]
 
 TRAINING_CHECK_KINDS = frozenset({"trains", "accuracy"})
+# Checks judged on the model alone: what a notebook's models are matched to parts by.
+STRUCTURE_CHECK_KINDS = frozenset({"hidden_layers", "hidden_units", "trainable_params"})
 
 
 def check_name(check: Check) -> str:

@@ -77,7 +77,9 @@ def find_submissions(arguments: list[str]) -> list[Path]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix == ".py" and p.is_file())
+            found += sorted(
+                p for p in path.iterdir() if p.suffix in (".py", ".ipynb") and p.is_file()
+            )
         elif any(char in argument for char in "*?["):
             found += sorted(Path(p) for p in glob.glob(argument, recursive=True))
         else:
@@ -88,8 +90,8 @@ def find_submissions(arguments: list[str]) -> list[Path]:
             unique.append(path)
     if not unique:
         raise SubmissionError(
-            f"No submissions found in {' '.join(arguments)}. Pass .py files, folders that hold "
-            "them, or a quoted glob such as 'submissions/*.py'."
+            f"No submissions found in {' '.join(arguments)}. Pass .py or .ipynb files, "
+            "folders that hold them, or a quoted glob such as 'submissions/*.py'."
         )
     return unique
 

@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "submissions", nargs="+", metavar="SUBMISSION",
-        help="a student's .py file; or several, a folder, or a quoted glob for a class run",
+        help="a student's .py or .ipynb file; or several, a folder, or a quoted glob for a class run",
     )  # fmt: skip
     parser.add_argument(
         "--assignment", type=Path, metavar="FILE",

@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from grader.errors import DatasetError
 
@@ -21,6 +22,27 @@ MNIST_SHA256 = {
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28)
 FLAT_SHAPE = (IMAGE_SHAPE[0] * IMAGE_SHAPE[1],)  # a model without an Input gets flat images
+
+
+class InputTransform(BaseModel):
+    """x_model = scale * pixels + shift, one scale and one shift for the whole dataset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    scale: float = 1.0
+    shift: float = 0.0
+
+    @property
+    def identity(self) -> bool:
+        return self.scale == 1.0 and self.shift == 0.0
+
+    def describe(self) -> str:
+        if self.identity:
+            return "raw 0-255 pixels"
+        if self.shift == 0.0:
+            return f"pixels scaled by {_ratio(self.scale)}"
+        mean, std = -self.shift / self.scale, 1.0 / self.scale
+        return f"pixels standardized as (x - {mean:.4g}) / {std:.4g}"
 
 
 @dataclass(frozen=True)
@@ -68,3 +90,10 @@ def verify_arrays(arrays: dict[str, np.ndarray]) -> None:
                 f"The bundled MNIST array {key} fails its checksum ({actual[:12]}... instead of "
                 f"{expected[:12]}...). Reinstall the grader from a clean checkout."
             )
+
+
+def _ratio(scale: float) -> str:
+    inverse = 1.0 / scale
+    if inverse == round(inverse):
+        return f"1/{int(inverse)}"
+    return f"{scale:.4g}"

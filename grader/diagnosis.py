@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from grader.assignment import AccuracyCheck, Part
-from grader.dataset import Dataset
+from grader.dataset import Dataset, InputTransform
 from grader.keras_loader import load_keras
 from grader.model.compile import CompileSettings
 from grader.results import Diagnosis, TrainingOutcome
@@ -47,9 +47,10 @@ def diagnose(
     data: Dataset,
     input_shape: list[int],
     outcome: TrainingOutcome,
+    transform: InputTransform | None = None,
 ) -> list[Diagnosis]:
     """Measure a freshly initialized copy of the trained model on a batch of training images."""
-    x = model_inputs(data.x_train[:SAMPLE], input_shape)
+    x = model_inputs(data.x_train[:SAMPLE], input_shape, transform)
     y = labels_for(data.y_train[:SAMPLE], data.num_classes, settings.sparse_labels)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     norms = _gradient_norms(model, keras.losses.get(settings.loss), x, y, dense)

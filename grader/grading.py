@@ -19,8 +19,10 @@ from grader.dataset import FLAT_SHAPE, Dataset, load_mnist
 from grader.errors import ModelRejected, SubmissionError
 from grader.keras_loader import load_keras
 from grader.results import CheckResult, Diagnosis, PartResult, SubmissionResult
+from grader.script.parts import ScriptReading, read_capture, unreproduced_claims
 from grader.submission.runner import CapturedSubmission, run_submission
 from grader.submission.sandbox import SandboxPolicy
+from grader.submission.script_runner import ScriptCapture, run_script
 from grader.submission.source import SubmissionSource, file_sha256, read_submission
 from grader.training_cache import TrainingCache, training_key
 
@@ -44,6 +46,7 @@ class _Context:
     data: Dataset | None
     observer: Observer
     cache: TrainingCache | None
+    reading: ScriptReading | None = None  # script and notebook forms
 
 
 class SilentObserver:
@@ -84,7 +87,7 @@ def grade(
         sandbox=policy.level,
     )
     try:
-        source = read_submission(Path(path))
+        source = read_submission(Path(path), [part.id for part in assignment.parts])
         observer.stage(f"Running {source.name} in the sandbox")
         captured = _capture_while_loading_keras(source, assignment, policy)
     except SubmissionError as error:
@@ -93,14 +96,26 @@ def grade(
         return SubmissionResult(
             **header, error=str(error), parts=parts, seconds=time.monotonic() - started
         )
+    header["form"] = source.form
+    reading = None
+    if isinstance(captured, ScriptCapture):
+        script, reading = captured, read_capture(captured, source, assignment, load_mnist())
+        captured = reading.captured
     data = (dataset or load_mnist()) if train else None
-    context = _Context(assignment, captured, source, data, observer, cache)
+    context = _Context(assignment, captured, source, data, observer, cache, reading)
     parts = [_grade_part(part, context) for part in assignment.parts]
+    extra: dict[str, Any] = {}
+    if reading is not None:
+        claims = unreproduced_claims(script, source, reading, parts, load_mnist())
+        extra = dict(
+            models=reading.models, notes=reading.notes, integrity=reading.integrity + claims
+        )
     return SubmissionResult(
         **header,
         parts=parts,
         seconds=round(time.monotonic() - started, 2),
         written_answers=written_answers(captured),
+        **extra,
     )
 
 
@@ -120,11 +135,14 @@ def written_answers(captured: CapturedSubmission, limit: int = 4000) -> dict[str
 
 def _capture_while_loading_keras(
     source: SubmissionSource, assignment: Assignment, policy: SandboxPolicy
-) -> CapturedSubmission:
+) -> CapturedSubmission | ScriptCapture:
     """Run the student's process while this one imports Keras: both take seconds."""
     part_ids = [part.id for part in assignment.parts]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(run_submission, source, part_ids, assignment.limits, policy)
+        if source.form == "builder":
+            future = pool.submit(run_submission, source, part_ids, assignment.limits, policy)
+        else:
+            future = pool.submit(run_script, source, assignment.limits, policy)
         load_keras()
         return future.result()
 
@@ -134,9 +152,9 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
     from grader.model.rebuild import inspect_config, rebuild
 
     assignment, captured, data = context.assignment, context.captured, context.data
+    recorded = context.reading.recipes.get(part.id) if context.reading else None
     if part.id not in captured.defined:
-        reason = f"missing: define a function {part.id}() that returns a keras.Model"
-        return _unbuilt_part(part, "missing", reason)
+        return _unbuilt_part(part, "missing", _missing_reason(part.id, context))
     built = captured.parts.get(part.id)
     if built is None or built.error is not None or built.config is None:
         why = (
@@ -144,15 +162,17 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
             if built and built.error
             else "no model came back"
         )
-        return _unbuilt_part(part, "error", f"{part.id}() {why}")
+        name = f"{part.id}()" if recorded is None else f"model {recorded.model} ({part.id})"
+        return _unbuilt_part(part, "error", f"{name} {why}")
     try:
         counted = inspect_config(built.config, assignment.limits, default_input=FLAT_SHAPE)
         model = rebuild(built.config, counted, assignment.training.seed)
     except ModelRejected as error:
-        return _unbuilt_part(part, "error", f"{part.id}(): {error}")
+        name = f"{part.id}()" if recorded is None else f"model {recorded.model} ({part.id})"
+        return _unbuilt_part(part, "error", f"{name}: {error}")
 
     answers, answers_error = _answers_for(part.id, captured)
-    notes: list[str] = []
+    notes: list[str] = list(recorded.notes) if recorded else []
     training, training_error = None, None
     wants_training = part.train and data is not None
     diagnoses: list[Diagnosis] = []
@@ -161,7 +181,7 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
         if recipe is not None:
             training, training_error = _train_part(part, model, built, recipe, context, notes)
         if training is not None:
-            diagnoses = _diagnose(part, built, counted, recipe[1], context, training, notes)
+            diagnoses = _diagnose(part, built, counted, recipe, context, training, notes)
     evidence = Evidence(
         part_id=part.id,
         counted=counted,
@@ -190,12 +210,20 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
         notes=notes,
         history=training.history if training else {},
         diagnoses=diagnoses,
+        integrity=recorded.integrity if recorded else [],
     )
 
 
-def _diagnose(
-    part, built, counted, settings, context: _Context, training, notes
-) -> list[Diagnosis]:
+def _missing_reason(part_id: str, context: _Context) -> str:
+    if context.reading is None:
+        return f"missing: define a function {part_id}() that returns a keras.Model"
+    return (
+        f"missing: no compiled model in {context.source.name} was matched to this part "
+        f"(pin one with `# grade: {part_id}`)"
+    )
+
+
+def _diagnose(part, built, counted, recipe, context: _Context, training, notes) -> list[Diagnosis]:
     """Evidence for a failing model, measured on a fresh copy with the same initialization."""
     from grader.diagnosis import diagnose, needs_diagnosis
     from grader.model.rebuild import rebuild
@@ -205,7 +233,9 @@ def _diagnose(
         return []
     try:
         fresh = rebuild(built.config, counted, context.assignment.training.seed)
-        return diagnose(fresh, settings, data, list(fresh.inputs[0].shape[1:]), training)
+        plan, settings = recipe
+        shape = list(fresh.inputs[0].shape[1:])
+        return diagnose(fresh, settings, data, shape, training, plan.transform)
     except Exception as error:  # a diagnosis is a help, never a reason to lose the grade
         notes.append(f"no diagnosis: {type(error).__name__}: {str(error)[:200]}")
         return []
@@ -217,8 +247,12 @@ def _training_recipe(part, built, context: _Context):
     from grader.training import resolve_fit
 
     training = context.assignment.training
+    recorded = context.reading.recipes.get(part.id) if context.reading else None
+    raw_fit = recorded.fit if recorded else _fit_for(part.id, context.captured)
     try:
-        plan = resolve_fit(_fit_for(part.id, context.captured), training.fit, training.fit_bounds)
+        plan = resolve_fit(raw_fit, training.fit, training.fit_bounds)
+        if recorded is not None:
+            plan = plan.model_copy(update={"transform": recorded.transform})
         return (plan, resolve_compile(built.compile_config, training.compile)), None
     except ModelRejected as error:
         return None, str(error)
@@ -232,6 +266,8 @@ def _train_part(part, model, built, recipe, context: _Context, notes):
     plan, settings = recipe
     notes.append(f"compile: {settings.describe()}")
     source = "FIT" if plan.from_student else "default"
+    if context.reading is not None:
+        source = "as recorded" if plan.from_student else "default"
     notes.append(
         f"fit ({source}): epochs {plan.epochs}, batch size {plan.batch_size}, "
         f"validation split {plan.validation_split:g}, seed {training.seed}"

@@ -68,11 +68,27 @@ class PartResult(Result):
     notes: list[str] = []
     history: dict[str, list[float]] = {}
     diagnoses: list[Diagnosis] = []
+    integrity: list[str] = []  # what the instructor should know about how it was trained
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def score(self) -> float:
         return sum(check.points for check in self.checks if check.passed)
+
+
+class ModelMapping(Result):
+    """One captured model: where it came from and the part it was graded as (if any)."""
+
+    model: int  # 1-based, in creation order
+    origin: str  # "cell 5, line 3"
+    names: list[str] = []
+    summary: str = ""  # "1 hidden layer (400), 318,010 parameters", or why it was not counted
+    part: str | None = None
+    how: Literal["PARTS", "comment", "proposed", "none"] = "none"
+
+    def describe(self) -> str:
+        named = f" (`{', '.join(self.names)}`)" if self.names else ""
+        return f"model {self.model}{named}, {self.origin}"
 
 
 class SubmissionResult(Result):
@@ -88,6 +104,10 @@ class SubmissionResult(Result):
     sandbox: str
     seconds: float = 0.0
     written_answers: dict[str, dict[str, str]] = {}  # free text from ANSWERS, for the instructor
+    form: Literal["builder", "script", "notebook"] = "builder"
+    models: list[ModelMapping] = []  # script and notebook forms: every captured model
+    notes: list[str] = []  # e.g. the cell that raised, how to pin the mapping
+    integrity: list[str] = []  # e.g. cells run out of order, claims not reproduced
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from grader.assignment import FitBounds, FitSettings, Range
-from grader.dataset import FLAT_SHAPE, IMAGE_SHAPE, Dataset
+from grader.dataset import FLAT_SHAPE, IMAGE_SHAPE, Dataset, InputTransform
 from grader.errors import ModelRejected
 from grader.keras_loader import load_keras
 from grader.model.compile import CompileSettings
@@ -36,6 +36,7 @@ class FitPlan(BaseModel):
     batch_size: int
     validation_split: float
     from_student: bool
+    transform: InputTransform = InputTransform()  # what a notebook did to the pixels before fit
 
 
 class _StudentFit(BaseModel):
@@ -70,8 +71,11 @@ def resolve_fit(raw: Any, defaults: FitSettings, bounds: FitBounds) -> FitPlan:
     return FitPlan(**chosen, from_student=True)
 
 
-def model_inputs(images: np.ndarray, input_shape: list[int]) -> np.ndarray:
-    """Raw 0-255 pixels as float32, shaped for the model: (784,), (28, 28) or (28, 28, 1)."""
+def model_inputs(
+    images: np.ndarray, input_shape: list[int], transform: InputTransform | None = None
+) -> np.ndarray:
+    """Pixels as float32, shaped for the model: (784,), (28, 28) or (28, 28, 1); raw 0-255
+    unless a transform is given, computed in float64 as `x / 255` in a notebook is."""
     accepted = {
         FLAT_SHAPE: (-1, *FLAT_SHAPE),
         IMAGE_SHAPE: (-1, *IMAGE_SHAPE),
@@ -83,7 +87,13 @@ def model_inputs(images: np.ndarray, input_shape: list[int]) -> np.ndarray:
             f"the model's input shape is {tuple(input_shape)}; MNIST images fit (784,), (28, 28) "
             "or (28, 28, 1)"
         )
-    return images.reshape(target).astype(np.float32)
+    shaped = images.reshape(target)
+    if transform is None or transform.identity:
+        return shaped.astype(np.float32)
+    inverse = 1.0 / transform.scale
+    if inverse == round(inverse):
+        return (shaped / inverse + transform.shift).astype(np.float32)
+    return (shaped * transform.scale + transform.shift).astype(np.float32)
 
 
 def train(
@@ -100,7 +110,8 @@ def train(
         raise ModelRejected(
             f"the model's output shape is {output}; it needs {data.num_classes} units, one per class"
         )
-    x_all, x_test = model_inputs(data.x_train, input_shape), model_inputs(data.x_test, input_shape)
+    x_all = model_inputs(data.x_train, input_shape, plan.transform)
+    x_test = model_inputs(data.x_test, input_shape, plan.transform)
     split_at = math.floor(len(x_all) * (1.0 - plan.validation_split))  # as Keras splits
     y_all = labels_for(data.y_train, data.num_classes, settings.sparse_labels)
     model.compile(

@@ -72,6 +72,7 @@ def training_key(
             "batch_size": plan.batch_size,
             "validation_split": plan.validation_split,
         },
+        "inputs": plan.transform.model_dump(),
         "seed": seed,
         "data": data_checksum,
         "protocol": f"{PROTOCOL}/steps-per-execution-{STEPS_PER_EXECUTION}",

@@ -23,6 +23,8 @@ def render_report(result: SubmissionResult, console: Console) -> None:
             Panel(Text(result.error), title="not graded", border_style="red", title_align="left")
         )
     else:
+        if result.models or result.notes or result.integrity:
+            console.print(_script_panel(result))
         for part in result.parts:
             console.print(_part_panel(part))
     for key, entries in result.written_answers.items():
@@ -68,6 +70,8 @@ def _part_panel(part: PartResult) -> Panel:
         )
     for note in part.notes:
         body.append(Text(note, style="dim"))
+    for finding in part.integrity:
+        body.append(Text(f"! {finding}", style="magenta"))
     body.append(_check_table(part))
     for diagnosis in part.diagnoses:
         body.append(_diagnosis(diagnosis))
@@ -77,6 +81,25 @@ def _part_panel(part: PartResult) -> Panel:
     return Panel(
         Group(*body), title=title, title_align="left", subtitle=subtitle,
         subtitle_align="right", border_style=style,
+    )  # fmt: skip
+
+
+def _script_panel(result: SubmissionResult) -> Panel:
+    """A script or notebook: each captured model and the part it was graded as."""
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
+    for column in ("model", "created", "structure", "graded as"):
+        table.add_column(column)
+    for entry in result.models:
+        names = f" {', '.join(entry.names)}" if entry.names else ""
+        part = f"{entry.part} ({entry.how})" if entry.part else "no part"
+        style = "" if entry.part else "yellow"
+        table.add_row(f"{entry.model}{names}", entry.origin, entry.summary, part, style=style)
+    body: list[RenderableType] = [table] if result.models else []
+    body += [Text(note) for note in result.notes]
+    body += [Text(f"! {finding}", style="magenta") for finding in result.integrity]
+    return Panel(
+        Group(*body), title=f"{result.form}: models captured", title_align="left",
+        border_style="blue",
     )  # fmt: skip
 
 

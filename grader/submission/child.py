@@ -4,7 +4,8 @@ This file is executed by path (`python -I child.py ...`) in the sandbox and impo
 the grader. Everything it sends is plain JSON on a private pipe; the grader treats all of it as
 untrusted input: it rebuilds the models from the configs and measures every figure itself.
 
-Usage: child.py SUBMISSION CHANNEL_FD PART_IDS_JSON
+Usage: child.py SUBMISSION CHANNEL_FD PART_IDS_JSON  (builder form: call each part's builder)
+       child.py CELLS_JSON CHANNEL_FD --script      (script and notebook forms: see recorder.py)
 """
 
 import importlib.util
@@ -17,7 +18,7 @@ MAX_MESSAGE_CHARS = 500
 
 
 def main() -> None:
-    submission, channel_fd, part_ids = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+    submission, channel_fd = sys.argv[1], int(sys.argv[2])
     channel = os.fdopen(channel_fd, "w", encoding="utf-8")
     # The student's prints go to the log, never onto the channel.
     os.dup2(2, 1)
@@ -26,6 +27,15 @@ def main() -> None:
         channel.write(json.dumps(message) + "\n")
         channel.flush()
 
+    if sys.argv[3] == "--script":
+        recorder = _load_by_path("recorder", os.path.join(os.path.dirname(__file__), "recorder.py"))
+        data = os.path.join(os.path.dirname(os.path.abspath(submission)), "mnist.npz")
+        recorder.run(submission, data, send)
+        return
+    _build_parts(submission, json.loads(sys.argv[3]), send)
+
+
+def _build_parts(submission: str, part_ids: list[str], send) -> None:
     try:
         module = _import(submission)
     except BaseException as error:
@@ -52,9 +62,13 @@ def main() -> None:
 
 
 def _import(path: str):
-    spec = importlib.util.spec_from_file_location("submission", path)
+    return _load_by_path("submission", path)
+
+
+def _load_by_path(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["submission"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 

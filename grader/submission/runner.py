@@ -100,10 +100,17 @@ class _ChildEnded(Exception):
 class _Child:
     """One run of child.py with a line-reading channel and a deadline per read."""
 
-    def __init__(self, part_ids: list[str], policy: SandboxPolicy, workdir: Path, log: Path):
+    def __init__(
+        self,
+        arguments: list[str],
+        policy: SandboxPolicy,
+        workdir: Path,
+        log: Path,
+        entry: str = "submission.py",
+    ):
         read_fd, write_fd = os.pipe()
         self._log = open(log, "ab")  # noqa: SIM115 - closed in close()
-        command = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), json.dumps(part_ids)])
+        command = policy.launch(CHILD_SCRIPT, workdir, [str(write_fd), *arguments], entry)
         self.namespaced = policy.isolation == "bubblewrap"
         self.group = (
             ControlGroup.create(policy.memory_bytes, policy.processes)
@@ -221,7 +228,7 @@ def _collect(source, part_ids, policy, workdir, log, limits: Limits) -> Captured
     loaded: dict[str, Any] | None = None
     remaining = list(part_ids)
     while remaining:
-        child = _Child(remaining, policy, workdir, log)
+        child = _Child([json.dumps(remaining)], policy, workdir, log)
         in_flight: str | None = None
         try:
             try:

@@ -30,6 +30,7 @@ MIB = 1024**2
 UID_RANGE = (100_000, 1_000_000)  # an unused uid per child, so limits and signals stay its own
 SANDBOX_HOME = "/sandbox"
 CHILD_INSIDE = "/grader/child.py"
+RECORDER_INSIDE = "/grader/recorder.py"  # child.py loads it from its own folder
 
 # Passed through to the student's process; everything else (tokens, HOME's contents) is dropped.
 KEPT_VARIABLES = ("LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -78,12 +79,14 @@ class SandboxPolicy:
         )
         return env
 
-    def launch(self, child_script: Path, workdir: Path, arguments: list[str]) -> list[str]:
-        """The command line that runs child.py on the submission in `workdir`."""
+    def launch(
+        self, child_script: Path, workdir: Path, arguments: list[str], entry: str = "submission.py"
+    ) -> list[str]:
+        """The command line that runs child.py on `entry`, a file in `workdir`."""
         if self.isolation != "bubblewrap":
-            script = str(workdir / "submission.py")
+            script = str(workdir / entry)
             return [sys.executable, "-I", str(child_script), script, *arguments]
-        script = f"{SANDBOX_HOME}/submission.py"
+        script = f"{SANDBOX_HOME}/{entry}"
         inner = [sys.executable, "-I", CHILD_INSIDE, script, *arguments]
         if self.drops_privileges:
             uid = random.randrange(*UID_RANGE)
@@ -142,6 +145,7 @@ def bubblewrap_arguments(workdir: Path, child_script: Path, tmpfs_bytes: int) ->
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", str(tmpfs_bytes), "--tmpfs", "/tmp",
         "--ro-bind", str(child_script), CHILD_INSIDE,
+        "--ro-bind", str(child_script.with_name("recorder.py")), RECORDER_INSIDE,
         "--bind", str(workdir), SANDBOX_HOME,
         "--chdir", SANDBOX_HOME,
     ]  # fmt: skip

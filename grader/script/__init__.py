@@ -1,0 +1,1 @@
+"""Script-style submissions and notebooks: what their recorded models, fits and inputs mean."""
