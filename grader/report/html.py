@@ -76,6 +76,7 @@ def _document(title: str, body: str, script: str = "") -> str:
 
 def render_page(student: str, result: SubmissionResult) -> str:
     parts = "".join(_part(part) for part in result.parts) if not result.error else ""
+    parts = _script(result) + parts if not result.error else parts
     error = f"<p class='error'><b>Not graded:</b> {_e(result.error)}</p>" if result.error else ""
     answers = "".join(
         f"<h2>Written answer: {_e(key)} · {_e(field)}</h2><div class='answer'>{_e(text)}</div>"
@@ -91,6 +92,30 @@ def render_page(student: str, result: SubmissionResult) -> str:
         f"{'' if result.trained else ' · training skipped'}</p>{error}{parts}{answers}"
     )
     return _document(f"{student}: {result.score:g}/{result.max_score:g}", body)
+
+
+def _script(result: SubmissionResult) -> str:
+    """A script or notebook: each captured model, the part it was graded as, and the notes."""
+    if not (result.models or result.notes or result.integrity):
+        return ""
+    rows = "".join(
+        f"<tr><td>{entry.model} {_e(', '.join(entry.names))}</td><td>{_e(entry.origin)}</td>"
+        f"<td>{_e(entry.summary)}</td><td>{_e(f'{entry.part} ({entry.how})' if entry.part else 'no part')}</td></tr>"
+        for entry in result.models
+    )
+    table = (
+        "<table><thead><tr><th>model</th><th>created</th><th>structure</th><th>graded as</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+    notes = "".join(f"<p>{_e(note)}</p>" for note in result.notes)
+    flags = "".join(
+        f"<div class='diagnosis'><b>Integrity:</b> {_e(finding)}</div>"
+        for finding in result.integrity
+    )
+    return (
+        f"<section class='part'><h2>{_e(result.form)}: models captured</h2>{table}{notes}{flags}"
+        "</section>"
+    )
 
 
 def _part(part: PartResult) -> str:
@@ -125,6 +150,8 @@ def _part(part: PartResult) -> str:
         for c in part.checks
     )
     sections.append(f"<table><tbody>{checks}</tbody></table>")
+    for finding in part.integrity:
+        sections.append(f"<div class='diagnosis'><b>Integrity:</b> {_e(finding)}</div>")
     for diagnosis in part.diagnoses:
         figures = "; ".join(f"{_e(k)} {v:.3g}" for k, v in diagnosis.evidence.items())
         sections.append(

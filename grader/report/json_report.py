@@ -9,7 +9,7 @@ from grader.results import PartResult, SubmissionResult
 
 PART_FIELDS = (
     "id", "status", "error", "score", "max_score", "hidden_units", "params", "layers", "metrics",
-    "checks",
+    "checks", "integrity",
 )  # fmt: skip
 LAYER_FIELDS = {
     "name", "type", "units", "activation", "weights", "biases", "other_trainable", "non_trainable",
@@ -27,6 +27,10 @@ def submission_dict(result: SubmissionResult) -> dict[str, Any]:
         "max_score": result.max_score,
         "status": result.status,
         "error": result.error,
+        "form": result.form,
+        "models": [model.model_dump() for model in result.models],
+        "notes": result.notes,
+        "integrity": result.integrity,
         "parts": [_part_dict(part) for part in result.parts],
     }
 

@@ -18,6 +18,7 @@ def render_markdown(result: SubmissionResult) -> str:
     ]
     if result.error:
         return "\n".join([*lines, f"> **Not graded:** {_escape(result.error)}", ""])
+    lines += _script_section(result)
     lines += ["| part | status | score | test accuracy |", "|---|---|---:|---:|"]
     for part in result.parts:
         accuracy = f"{part.metrics.test_accuracy:.2%}" if part.metrics else ""
@@ -61,6 +62,8 @@ def _part_section(part: PartResult) -> list[str]:
         )
     for name in part.skipped_checks:
         lines.append(f"| ⏭️ | {name} | not run (--no-train) | |")
+    for finding in part.integrity:
+        lines += ["", f"> ⚠️ {_escape(finding)}"]
     for diagnosis in part.diagnoses:
         figures = "; ".join(f"{name} {value:.3g}" for name, value in diagnosis.evidence.items())
         lines += [
@@ -69,6 +72,25 @@ def _part_section(part: PartResult) -> list[str]:
             f"Measured: {figures}. **Fix:** {_escape(diagnosis.fix)}",
         ]
     return [*lines, "", "</details>"]
+
+
+def _script_section(result: SubmissionResult) -> list[str]:
+    """A script or notebook: which captured model was graded as which part, and the notes."""
+    if not (result.models or result.notes or result.integrity):
+        return []
+    lines = [f"**{result.form.capitalize()}: models captured**", ""]
+    if result.models:
+        lines += ["| model | created | structure | graded as |", "|---|---|---|---|"]
+        for entry in result.models:
+            names = f" `{', '.join(entry.names)}`" if entry.names else ""
+            graded = f"{entry.part} ({entry.how})" if entry.part else "no part"
+            lines.append(
+                f"| {entry.model}{names} | {_escape(entry.origin)} | {_escape(entry.summary)} | {graded} |"
+            )
+        lines.append("")
+    lines += [f"- {_escape(note)}" for note in result.notes]
+    lines += [f"- ⚠️ {_escape(finding)}" for finding in result.integrity]
+    return [*lines, ""]
 
 
 def _escape(text: str) -> str:
