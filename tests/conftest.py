@@ -59,3 +59,32 @@ def write_submission(tmp_path):
         return path
 
     return write
+
+
+def notebook_json(cells: list[str], counts: list[int | None] | None = None) -> str:
+    """A Jupyter notebook (format 4) holding the given code cells, with a markdown cell first."""
+    counts = counts or list(range(1, len(cells) + 1))
+    code = [
+        {
+            "cell_type": "code",
+            "execution_count": count,
+            "metadata": {},
+            "outputs": [],
+            "source": textwrap.dedent(source).strip("\n").splitlines(keepends=True),
+        }
+        for source, count in zip(cells, counts, strict=True)
+    ]
+    intro = {"cell_type": "markdown", "metadata": {}, "source": ["# Homework"]}
+    return json.dumps({"cells": [intro, *code], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.fixture
+def write_notebook(tmp_path):
+    """Write a notebook of code cells and return its path (cell N of the list is cell N + 2)."""
+
+    def write(cells: list[str], name: str = "homework.ipynb", counts=None) -> Path:
+        path = tmp_path / name
+        path.write_text(notebook_json(cells, counts), encoding="utf-8")
+        return path
+
+    return write

@@ -146,3 +146,18 @@ def test_fit_bounds(asked, expected_error):
 
 def test_validation_split_is_the_last_fraction_as_keras_takes_it():
     assert math.floor(60000 * (1 - 0.1)) == 54000
+
+
+def test_an_input_transform_gives_exactly_the_notebooks_arrays(mnist_slice):
+    from grader.dataset import InputTransform
+    from grader.training import model_inputs
+
+    x = mnist_slice.x_train
+    scaled = model_inputs(x, [784], InputTransform(scale=1 / 255))
+    mean, std = float(x.mean()), float(x.std())
+    standardized = model_inputs(x, [28, 28], InputTransform(scale=1 / std, shift=-mean / std))
+    assert np.array_equal(scaled, (x.reshape(-1, 784) / 255).astype("float32"))
+    assert np.allclose(standardized, ((x - mean) / std).astype("float32"), atol=1e-6)
+    assert np.array_equal(
+        model_inputs(x, [784], InputTransform()), x.reshape(-1, 784).astype("float32")
+    )

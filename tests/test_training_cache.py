@@ -3,6 +3,7 @@
 import pytest
 
 from grader.assignment import CompileDefaults
+from grader.dataset import InputTransform
 from grader.grading import grade
 from grader.model.compile import resolve_compile
 from grader.training import FitPlan
@@ -44,6 +45,8 @@ def test_layer_names_do_not_change_the_key(keras):
         {"plan": FitPlan(epochs=4, batch_size=128, validation_split=0.1, from_student=True)},
         {"plan": FitPlan(epochs=3, batch_size=64, validation_split=0.1, from_student=True)},
         {"plan": FitPlan(epochs=3, batch_size=128, validation_split=0.2, from_student=True)},
+        {"plan": PLAN.model_copy(update={"transform": InputTransform(scale=1 / 255)})},
+        {"plan": PLAN.model_copy(update={"transform": InputTransform(shift=-0.5)})},
         {
             "settings": resolve_compile(
                 {"optimizer": "adam", "loss": "categorical_crossentropy"}, CompileDefaults()

@@ -19,6 +19,7 @@ import base64
 import builtins
 import inspect
 import json
+import linecache
 import sys
 import traceback
 
@@ -54,6 +55,9 @@ class Recorder:
         for cell in self.cells:
             self.current_cell = cell["index"]
             self.send({"event": "cell", "cell": cell["index"]})
+            # Tracebacks (and the error sent back) quote the cell's lines from here.
+            lines = cell["source"].splitlines(keepends=True)
+            linecache.cache[cell["filename"]] = (len(cell["source"]), None, lines, cell["filename"])
             try:
                 code = compile(cell["source"], cell["filename"], "exec", dont_inherit=True)
                 exec(code, self.namespace)
