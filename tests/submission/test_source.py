@@ -18,7 +18,7 @@ def test_syntax_error_names_the_file_and_line(write_submission):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.txt", b"hello", "is not a Python file"),
+        ("notes.txt", b"hello", "is neither a Python file nor a notebook"),
         ("latin.py", b"x = '\xe9'\n", "is not UTF-8 text"),
     ],
 )
