@@ -25,7 +25,7 @@ from grader.report.junit import render_junit
 from grader.report.markdown import render_markdown
 from grader.report.summary import render_summary
 from grader.report.terminal import render_report
-from grader.store import DEFAULT_RESULTS, ResultStore
+from grader.store import DEFAULT_RESULTS, ResultStore, default_results_cache
 from grader.training_cache import TrainingCache
 
 EXIT_ERROR = 2
@@ -81,11 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--results", type=Path, metavar="DIR",
         help=f"class run: where results are kept and reused (default: ./{DEFAULT_RESULTS})",
     )  # fmt: skip
-    parser.add_argument("--force", action="store_true", help="class run: re-grade every submission")
+    parser.add_argument(
+        "--force", action="store_true",
+        help="grade again instead of reusing a stored result of the same file",
+    )  # fmt: skip
     parser.add_argument(
         "--no-cache", action="store_true",
-        help="train every model again instead of reusing the training cache "
-        "(~/.cache/grader/training; models with the same config, settings and data share it)",
+        help="grade and train again instead of reusing the caches (~/.cache/grader: results of "
+        "unchanged files, and trained models shared by the same config, settings and data)",
     )  # fmt: skip
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N",
@@ -173,13 +176,20 @@ def _single_run(args: argparse.Namespace, assignment: Assignment, errors: Consol
     path = Path(args.submissions[0])
     observer = ProgressObserver(errors)
     cache = _training_cache(args)
-    if args.results:
-        store = ResultStore(args.results)
+    folder = args.results or (None if args.no_cache else default_results_cache())
+    if folder:
         classroom = grade_class(
-            [path], assignment, store, train=not args.no_train, force=args.force,
+            [path], assignment, ResultStore(folder), train=not args.no_train, force=args.force,
             observer=observer, cache=cache,
         )  # fmt: skip
         result = classroom.students[0].result
+        if classroom.students[0].cached:
+            result = result.model_copy(update={"submission": str(path)})
+            errors.print(
+                f"[dim]Reused the result stored in {folder} for this file's exact bytes, this "
+                "assignment and grader version (--force grades again).[/dim]",
+                highlight=False,
+            )
     else:
         result = grade(path, assignment, train=not args.no_train, observer=observer, cache=cache)
     json_to_stdout = args.json == "-"

@@ -21,6 +21,13 @@ from grader.results import SubmissionResult
 DEFAULT_RESULTS = Path("grader-results")
 
 
+def default_results_cache() -> Path:
+    """Where a one-file run keeps its results, beside the training cache."""
+    from grader.training_cache import default_cache_folder
+
+    return default_cache_folder().parent / "results"
+
+
 def result_key(sha256: str, assignment: Assignment, train: bool) -> str:
     """The file name a result is stored under."""
     recipe = f"{assignment.model_dump_json()}|{__version__}|train={train}"

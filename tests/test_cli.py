@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -68,8 +69,13 @@ def test_json_to_stdout_has_the_documented_fields(capsys):
         "max_score",
         "status",
         "error",
+        "form",
+        "models",
+        "notes",
+        "integrity",
         "parts",
     ]
+    assert (data["form"], data["models"], data["integrity"]) == ("builder", [], [])
     part = data["parts"][0]
     assert list(part) == [
         "id",
@@ -82,6 +88,7 @@ def test_json_to_stdout_has_the_documented_fields(capsys):
         "layers",
         "metrics",
         "checks",
+        "integrity",
     ]
     assert list(part["params"]) == [
         "weights",
@@ -148,3 +155,28 @@ def test_training_cache_is_used_unless_turned_off(write_submission, capsys):
     assert "training part1_small" not in capsys.readouterr().err  # reused from the cache
     main([str(path), "--no-cache"])
     assert "training part1_small" in capsys.readouterr().err
+
+
+def test_an_unchanged_file_reuses_its_result_and_a_changed_one_its_training(
+    write_submission, capsys
+):
+    source = """
+        import keras
+        FIT = {"part1_small": {"epochs": 1}}
+        def part1_small():
+            return keras.Sequential([keras.Input((784,)), keras.layers.Dense(9), keras.layers.Dense(10)])
+        """
+    path = write_submission(source, name="again.py")
+    main([str(path), "--json", "-"])
+    first = json.loads(capsys.readouterr().out)
+    main([str(path), "--json", "-"])
+    again = capsys.readouterr()
+    assert "Reused the result stored in" in again.err
+    assert json.loads(again.out) == first
+    commented = "# a comment changes the bytes, not the model\n" + textwrap.dedent(source)
+    write_submission(commented, name="again.py")
+    assert main([str(path)]) == 1  # graded (part 1 small passes; the other parts are missing)
+    changed = capsys.readouterr().err
+    assert "Reused the result" not in changed and "training part1_small" not in changed
+    main([str(path), "--force"])
+    assert "training part1_small" not in capsys.readouterr().err  # the training cache still holds
