@@ -60,7 +60,7 @@ def canonical_config(config: dict[str, Any]) -> Any:
 def training_key(
     config: dict[str, Any], settings: CompileSettings, plan: FitPlan, seed: int, data_checksum: str
 ) -> str:
-    from grader.training import STEPS_PER_EXECUTION
+    from grader.training import STEPS_PER_EXECUTION, XLA_FROM_PARAMS
 
     recipe = {
         "model": canonical_config(config),
@@ -75,7 +75,7 @@ def training_key(
         "inputs": plan.transform.model_dump(),
         "seed": seed,
         "data": data_checksum,
-        "protocol": f"{PROTOCOL}/steps-per-execution-{STEPS_PER_EXECUTION}",
+        "protocol": f"{PROTOCOL}/steps-per-execution-{STEPS_PER_EXECUTION}/xla-from-{XLA_FROM_PARAMS}",
         "grader": __version__,
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()

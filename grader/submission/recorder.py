@@ -122,9 +122,10 @@ class Recorder:
 
             recorder._used(model, "predict", x)
             rows = len(x) if hasattr(x, "__len__") else 1
-            shape = (
-                tuple(int(d or 1) for d in model.outputs[0].shape[1:]) if model.outputs else (1,)
-            )
+            try:
+                shape = tuple(int(d or 1) for d in model.outputs[0].shape[1:])
+            except Exception:  # a model that was never built has no outputs yet
+                shape = (1,)
             return np.zeros((rows, *shape), dtype="float32")
 
         def nothing(*args, **kwargs):
@@ -287,8 +288,9 @@ class Recorder:
         return frames[:20]
 
     def _student_line(self) -> int | None:
-        frames = self._student_frames()
-        return frames[0][1] if frames else None
+        """The line of the running cell's statement (a helper defined elsewhere may be deeper)."""
+        frames = [f for f in self._student_frames() if f[0] == self.current_cell]
+        return frames[-1][1] if frames else None
 
     def _describe(self, error: BaseException) -> dict:
         frames = [
