@@ -17,6 +17,10 @@ import traceback
 MAX_MESSAGE_CHARS = 500
 
 
+def _recorder():
+    return _load_by_path("recorder", os.path.join(os.path.dirname(__file__), "recorder.py"))
+
+
 def main() -> None:
     submission, channel_fd = sys.argv[1], int(sys.argv[2])
     channel = os.fdopen(channel_fd, "w", encoding="utf-8")
@@ -27,15 +31,15 @@ def main() -> None:
         channel.write(json.dumps(message) + "\n")
         channel.flush()
 
+    recorder = _recorder()
     if sys.argv[3] == "--script":
-        recorder = _load_by_path("recorder", os.path.join(os.path.dirname(__file__), "recorder.py"))
         data = os.path.join(os.path.dirname(os.path.abspath(submission)), "mnist.npz")
         recorder.run(submission, data, send)
         return
-    _build_parts(submission, json.loads(sys.argv[3]), send)
+    _build_parts(submission, json.loads(sys.argv[3]), send, recorder.plain)
 
 
-def _build_parts(submission: str, part_ids: list[str], send) -> None:
+def _build_parts(submission: str, part_ids: list[str], send, plain) -> None:
     try:
         module = _import(submission)
     except BaseException as error:
@@ -44,8 +48,8 @@ def _build_parts(submission: str, part_ids: list[str], send) -> None:
     send(
         {
             "event": "loaded",
-            "fit": _plain(getattr(module, "FIT", None), "FIT"),
-            "answers": _plain(getattr(module, "ANSWERS", None), "ANSWERS"),
+            "fit": plain(getattr(module, "FIT", None), "FIT"),
+            "answers": plain(getattr(module, "ANSWERS", None), "ANSWERS"),
             "defined": [part for part in part_ids if callable(getattr(module, part, None))],
         }
     )
@@ -94,16 +98,6 @@ def _describe_model(model) -> dict:
         }
     compile_config = config.pop("compile_config", None) or None
     return {"model_config": config, "compile_config": compile_config}
-
-
-def _plain(value, name: str):
-    """A module-level value as JSON data, or a note that it is not plain data."""
-    if value is None:
-        return None
-    try:
-        return {"value": json.loads(json.dumps(value))}
-    except (TypeError, ValueError) as error:
-        return {"error": f"{name} must hold only dicts, numbers and strings ({error})"}
 
 
 def _describe(error: BaseException, submission: str) -> dict:

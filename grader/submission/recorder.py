@@ -72,7 +72,7 @@ class Recorder:
             {
                 "event": "done",
                 "pinned": self._pinned(),
-                "answers": _plain(self.namespace.get("ANSWERS"), "ANSWERS"),
+                "answers": plain(self.namespace.get("ANSWERS"), "ANSWERS"),
                 "names": {str(self._index(m)): self._names(m) for m in self.models},
             }
         )
@@ -398,7 +398,9 @@ def _labels(y):
         return None
 
 
-def _plain(value, name: str):
+def plain(value, name: str):
+    """A module-level value (FIT, ANSWERS) as JSON data, or a note that it is not plain data.
+    child.py uses it too."""
     if value is None:
         return None
     try:
