@@ -180,9 +180,9 @@ def test_killed_run_resumes_with_only_the_rest(classroom, tmp_path, capsys):
 
 
 def test_submissions_are_found_in_folders_globs_and_lists(tmp_path):
-    for name in ("b.py", "a.py", "notes.txt"):
+    for name in ("b.py", "a.py", "notes.txt", "c.ipynb"):
         (tmp_path / name).write_text("x = 1\n")
-    assert [p.name for p in find_submissions([str(tmp_path)])] == ["a.py", "b.py"]
+    assert [p.name for p in find_submissions([str(tmp_path)])] == ["a.py", "b.py", "c.ipynb"]
     assert [p.name for p in find_submissions([str(tmp_path / "*.py")])] == ["a.py", "b.py"]
     names = student_names([Path("x/alice.py"), Path("y/alice.py"), Path("y/bob.py")])
     assert list(names.values()) == ["x/alice", "y/alice", "bob"]

@@ -59,6 +59,26 @@ def test_carol_test_set_fit_is_flagged(carol):
     assert all(not part.integrity for part in carol.parts[:5])
 
 
+def test_reports_show_the_mapping_and_the_integrity_notes(carol):
+    from grader.report.html import render_page
+    from grader.report.json_report import submission_dict
+    from grader.report.markdown import render_markdown
+
+    markdown = render_markdown(carol)
+    assert (
+        "| 6 `best` | cell 13 [8], line 1 | 3 hidden (256, 128, 64), 242,762 params | part3 (proposed) |"
+        in markdown
+    )
+    assert "> ⚠️ fit on the test images (cell 14 [9], line 2)" in markdown
+    page = render_page("carol", carol)
+    assert (
+        "notebook: models captured" in page and "<b>Integrity:</b> fit on the test images" in page
+    )
+    data = submission_dict(carol)
+    assert data["form"] == "notebook" and len(data["models"]) == 6
+    assert data["parts"][5]["integrity"] == carol.parts[5].integrity
+
+
 def test_builder_and_notebook_forms_get_the_same_figures(assignment, mnist_slice, tmp_path):
     builder = tmp_path / "builder.py"
     builder.write_text(
