@@ -184,3 +184,18 @@ def test_a_hanging_cell_is_stopped_and_named(assignment, write_notebook):
     result = grade(path, quick, train=False)
     assert result.notes[0].startswith("cell 3 [2] did not finish within 20 s")
     assert result.models[0].part == "part1_large"
+
+
+def test_a_cell_that_kills_its_process_keeps_the_models_before_it(assignment, write_notebook):
+    path = write_notebook(
+        [
+            IMPORTS + ONE_HIDDEN + "m = one_hidden(400)",
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+        ]
+    )
+    result = grade(path, assignment, train=False)
+    assert result.notes[0] == (
+        "cell 3 [2]: the process was killed (SIGKILL); the cells after it did not run"
+    )
+    assert result.models[0].part == "part1_large"
+    assert result.parts[0].params.trainable == 318_010
