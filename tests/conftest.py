@@ -61,18 +61,24 @@ def write_submission(tmp_path):
     return write
 
 
-def notebook_json(cells: list[str], counts: list[int | None] | None = None) -> str:
-    """A Jupyter notebook (format 4) holding the given code cells, with a markdown cell first."""
+def notebook_json(
+    cells: list[str], counts: list[int | None] | None = None, printed: list[str] | None = None
+) -> str:
+    """A Jupyter notebook (format 4) holding the given code cells, with a markdown cell first;
+    `printed` is each cell's saved stdout."""
     counts = counts or list(range(1, len(cells) + 1))
+    printed = printed or [""] * len(cells)
     code = [
         {
             "cell_type": "code",
             "execution_count": count,
             "metadata": {},
-            "outputs": [],
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": [text]}]
+            if text
+            else [],
             "source": textwrap.dedent(source).strip("\n").splitlines(keepends=True),
         }
-        for source, count in zip(cells, counts, strict=True)
+        for source, count, text in zip(cells, counts, printed, strict=True)
     ]
     intro = {"cell_type": "markdown", "metadata": {}, "source": ["# Homework"]}
     return json.dumps({"cells": [intro, *code], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
@@ -82,9 +88,9 @@ def notebook_json(cells: list[str], counts: list[int | None] | None = None) -> s
 def write_notebook(tmp_path):
     """Write a notebook of code cells and return its path (cell N of the list is cell N + 2)."""
 
-    def write(cells: list[str], name: str = "homework.ipynb", counts=None) -> Path:
+    def write(cells: list[str], name: str = "homework.ipynb", counts=None, printed=None) -> Path:
         path = tmp_path / name
-        path.write_text(notebook_json(cells, counts), encoding="utf-8")
+        path.write_text(notebook_json(cells, counts, printed), encoding="utf-8")
         return path
 
     return write

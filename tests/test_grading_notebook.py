@@ -199,3 +199,31 @@ def test_a_cell_that_kills_its_process_keeps_the_models_before_it(assignment, wr
     )
     assert result.models[0].part == "part1_large"
     assert result.parts[0].params.trainable == 318_010
+
+
+def test_saved_accuracies_the_grader_does_not_reproduce_are_flagged(
+    assignment, mnist_slice, write_notebook
+):
+    evaluate = "m{n}.evaluate(x_test, y_test)"
+    path = write_notebook(
+        [
+            IMPORTS + ONE_HIDDEN,
+            "m1 = one_hidden(400)\nm1.fit(x_train, y_train, epochs=1)\n" + evaluate.format(n=1),
+            "m2 = one_hidden(60)\nm2.fit(x_train, y_train, epochs=1)\n" + evaluate.format(n=2),
+        ],
+        printed=["", "313/313 - 1s - accuracy: 0.9990 - loss: 0.0100\n", ""],
+    )
+    result = grade(path, assignment, dataset=mnist_slice)
+    measured = result.parts[0].metrics.test_accuracy
+    assert measured < 0.97  # one epoch on 3,000 raw images
+    assert result.integrity == [
+        f"cell 3 [2]'s saved output shows test accuracy 0.9990 for model 1 (part1_large); "
+        f"retraining it as written, the grader measured {measured:.4f}"
+    ]
+
+
+def test_claimed_accuracies_are_read_as_fractions_or_percentages():
+    from grader.script.parts import _claimed_accuracies
+
+    text = "Test accuracy: 97.5%\nval_accuracy: 0.9612 - loss 0.12\nacc = 0.5\nepochs: 10"
+    assert _claimed_accuracies(text) == [0.975, 0.9612, 0.5]
