@@ -106,13 +106,17 @@ def test_builder_and_notebook_forms_get_the_same_figures(assignment, mnist_slice
 
 def test_scaled_inputs_train_as_the_notebook_scaled_them(assignment, mnist_slice, tmp_path):
     raw, scaled = tmp_path / "raw.py", tmp_path / "scaled.py"
-    fit = "m.fit(x_train.reshape(-1, 784){}, y_train, epochs=1, batch_size=32, validation_split=0.1)\n"
+    fit = "m.fit(x_train.reshape(-1, 784){0}, y_train, epochs=1, batch_size=32, validation_data=(x_test{0}, y_test))\n"
     raw.write_text(IMPORTS + ONE_HIDDEN + "m = one_hidden(400)\n" + fit.format(""))
     scaled.write_text(IMPORTS + ONE_HIDDEN + "m = one_hidden(400)\n" + fit.format(" / 255.0"))
     raw_part, scaled_part = (
         grade(p, assignment, dataset=mnist_slice).parts[0] for p in (raw, scaled)
     )
     assert "inputs: raw 0-255 pixels, as passed to fit" in raw_part.notes
+    assert raw_part.notes[1] == (
+        "the recorded fit has validation_data (the test images): the grader holds out the last "
+        "10% of the training images for validation"
+    )
     assert "inputs: pixels scaled by 1/255, as passed to fit" in scaled_part.notes
     assert scaled_part.history["loss"] != raw_part.history["loss"]
     assert scaled_part.metrics.test_accuracy > 0.8

@@ -251,7 +251,10 @@ def _recipe(
     split = chosen.validation_split or 0
     if not split:
         split = defaults.validation_split
-        given = "validation_data" if chosen.validation_data else "no validation_split"
+        given = "no validation_split"
+        if chosen.validation_data:
+            on_test = identify(chosen.validation_x, reference).images == "test"
+            given = "validation_data (the test images)" if on_test else "validation_data"
         notes.append(
             f"the recorded fit has {given}: the grader holds out the last {split:.0%} of the "
             "training images for validation"

@@ -200,6 +200,11 @@ class Recorder:
                 "batch_size": _number(arguments.get("batch_size")),
                 "validation_split": _number(arguments.get("validation_split")),
                 "validation_data": validation_data is not None,
+                "validation_x": (
+                    self._fingerprint(validation_data[0])
+                    if isinstance(validation_data, tuple | list) and validation_data
+                    else None
+                ),
                 "x": self._fingerprint(arguments.get("x")),
                 "labels": _labels(arguments.get("y")),
                 **_configs(model),

@@ -56,6 +56,7 @@ class RecordedFit(Record):
     batch_size: int | float | None = None
     validation_split: int | float | None = None
     validation_data: bool = False
+    validation_x: InputPrint | None = None  # the images of validation_data, when given
     x: InputPrint | None = None
     labels: str | None = None  # uint8, base64
     config: dict[str, Any] | None = None
