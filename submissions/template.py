@@ -10,6 +10,10 @@ the model if you want (e.g. keras.layers.Rescaling(1 / 255)). Labels are one-hot
 when your loss is sparse_categorical_crossentropy.
 
 A hidden layer is every layer with units (Dense) except the last one.
+
+Working in Jupyter instead? Submit the notebook as it is (`grade yourname.ipynb`): the grader
+runs it, records each compiled model and its fit, and matches the models to the parts; end the
+line that creates a model with `# grade: part1_large` to pin it (see the README).
 """
 
 import keras
