@@ -231,3 +231,22 @@ def test_claimed_accuracies_are_read_as_fractions_or_percentages():
 
     text = "Test accuracy: 97.5%\nval_accuracy: 0.9612 - loss 0.12\nacc = 0.5\nepochs: 10"
     assert _claimed_accuracies(text) == [0.975, 0.9612, 0.5]
+
+
+def test_the_model_is_taken_as_it_was_at_its_first_fit_on_the_training_images(
+    assignment, mnist_slice, write_submission
+):
+    path = write_submission(
+        IMPORTS
+        + ONE_HIDDEN
+        + "m = one_hidden(400)\n"
+        + "m.fit(x_test, y_test, epochs=3)\n"
+        + "m.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')\n"
+        + "m.fit(x_train, y_train, epochs=1, batch_size=64, validation_split=0.2)\n",
+        name="recompiled.py",
+    )
+    part = grade(Path(path), assignment, dataset=mnist_slice).parts[0]
+    assert part.notes[0] == "model 1, fit as recorded in recompiled.py, line 17"
+    assert "compile: SGD (learning rate 0.01), sparse_categorical_crossentropy" in part.notes
+    assert "fit (as recorded): epochs 1, batch size 64, validation split 0.2, seed 0" in part.notes
+    assert part.integrity[0].startswith("fit on the test images (recompiled.py, line 15)")

@@ -61,8 +61,9 @@ def map_models(
     parts: list[Part],
     pinned: dict[str, int],
     comments: list[GradeComment],
-) -> tuple[dict[str, int], list[str]]:
-    """Part id -> model number, and notes on pins that name no part or no model."""
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Part id -> model number; part id -> how it was mapped (PARTS, comment, proposed); and
+    notes on pins that name no part or no model."""
     part_ids = [part.id for part in parts]
     notes: list[str] = []
     chosen: dict[str, int] = {}
@@ -73,6 +74,7 @@ def map_models(
             notes.append(f"PARTS gives model {model} to two parts; {part_id} left unmapped")
         else:
             chosen[part_id] = model
+    how = dict.fromkeys(chosen, "PARTS")
     for comment in comments:
         if comment.part not in part_ids:
             notes.append(
@@ -90,9 +92,12 @@ def map_models(
             )
         else:
             chosen[comment.part] = model
+            how[comment.part] = "comment"
     free_parts = [part for part in parts if part.id not in chosen]
     free_models = [c for c in candidates if c.model not in chosen.values() and c.counted]
-    return {**chosen, **_proposal(free_models, free_parts, part_ids)}, notes
+    proposed = _proposal(free_models, free_parts, part_ids)
+    how.update(dict.fromkeys(proposed, "proposed"))
+    return {**chosen, **proposed}, how, notes
 
 
 def structure_summary(counted: Recount) -> str:

@@ -78,11 +78,10 @@ def read_capture(
         for number, model in enumerate(capture.models, start=1)
     ]
     pinned, notes = _pinned(capture, numbers)
-    chosen, mapping_notes = map_models(
+    chosen, how, mapping_notes = map_models(
         candidates, assignment.parts, pinned, grade_comments(source.cells)
     )
     notes += mapping_notes
-    how = _how_mapped(chosen, pinned, source)
     part_of = {model: part for part, model in chosen.items()}
     mapping = [
         ModelMapping(
@@ -108,7 +107,7 @@ def read_capture(
     fit_defaults = assignment.training.fit
     for part_id, number in chosen.items():
         model = capture.models[number - 1]
-        parts[part_id] = _built(part_id, model)
+        parts[part_id] = _built(part_id, model, reference)
         recipes[part_id] = _recipe(number, model, source, reference, fit_defaults)
     captured = CapturedSubmission(
         defined=[part.id for part in assignment.parts if part.id in chosen],
@@ -183,21 +182,9 @@ def _pinned(capture: ScriptCapture, numbers: dict[int, int]) -> tuple[dict[str, 
     return pinned, []
 
 
-def _how_mapped(chosen: dict[str, int], pinned: dict[str, int], source) -> dict[str, str]:
-    commented = {comment.part for comment in grade_comments(source.cells)}
-    how = {}
-    for part_id, number in chosen.items():
-        if pinned.get(part_id) == number:
-            how[part_id] = "PARTS"
-        elif part_id in commented:
-            how[part_id] = "comment"
-        else:
-            how[part_id] = "proposed"
-    return how
-
-
-def _built(part_id: str, model: RecordedModel) -> BuiltPart:
-    fit = _chosen_fit(model)[0]
+def _built(part_id: str, model: RecordedModel, reference: Dataset) -> BuiltPart:
+    """The model as it was when its settings were taken: at the fit the recipe uses."""
+    fit = _chosen_fit(model, reference)[0]
     config = (fit.config if fit and fit.config else None) or model.config
     compile_config = (fit.compile_config if fit else None) or model.compile_config
     if config is None:
@@ -207,13 +194,11 @@ def _built(part_id: str, model: RecordedModel) -> BuiltPart:
 
 
 def _chosen_fit(
-    model: RecordedModel, reference: Dataset | None = None
+    model: RecordedModel, reference: Dataset
 ) -> tuple[RecordedFit | None, InputFinding | None]:
     """The first fit on the training images, else the first fit, else none."""
     if not model.fits:
         return None, None
-    if reference is None:
-        return model.fits[0], None
     findings = [(fit, _finding(fit, reference)) for fit in model.fits]
     for fit, finding in findings:
         if finding.images == "train":
