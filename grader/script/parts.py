@@ -30,6 +30,7 @@ from grader.submission.source import SubmissionSource
 KERAS_DEFAULT_BATCH = 32
 KERAS_DEFAULT_EPOCHS = 1
 CLAIM_TOLERANCE = 0.02  # seeds and library versions differ; a larger gap is worth a look
+FitFinding = tuple[RecordedFit, InputFinding]  # a recorded fit and what its inputs were
 ACCURACY_CLAIM = re.compile(r"acc\w*\W{0,20}?(\d+(?:\.\d+)?)\s*(%?)", re.IGNORECASE)
 
 
@@ -107,8 +108,9 @@ def read_capture(
     fit_defaults = assignment.training.fit
     for part_id, number in chosen.items():
         model = capture.models[number - 1]
-        parts[part_id] = _built(part_id, model, reference)
-        recipes[part_id] = _recipe(number, model, source, reference, fit_defaults)
+        findings = [(fit, _finding(fit, reference)) for fit in model.fits]
+        parts[part_id] = _built(part_id, model, findings)
+        recipes[part_id] = _recipe(number, model, findings, source, reference, fit_defaults)
     captured = CapturedSubmission(
         defined=[part.id for part in assignment.parts if part.id in chosen],
         parts=parts,
@@ -182,9 +184,9 @@ def _pinned(capture: ScriptCapture, numbers: dict[int, int]) -> tuple[dict[str, 
     return pinned, []
 
 
-def _built(part_id: str, model: RecordedModel, reference: Dataset) -> BuiltPart:
+def _built(part_id: str, model: RecordedModel, findings: list[FitFinding]) -> BuiltPart:
     """The model as it was when its settings were taken: at the fit the recipe uses."""
-    fit = _chosen_fit(model, reference)[0]
+    fit = _chosen_fit(findings)[0]
     config = (fit.config if fit and fit.config else None) or model.config
     compile_config = (fit.compile_config if fit else None) or model.compile_config
     if config is None:
@@ -193,13 +195,10 @@ def _built(part_id: str, model: RecordedModel, reference: Dataset) -> BuiltPart:
     return BuiltPart(part_id=part_id, config=config, compile_config=compile_config)
 
 
-def _chosen_fit(
-    model: RecordedModel, reference: Dataset
-) -> tuple[RecordedFit | None, InputFinding | None]:
+def _chosen_fit(findings: list[FitFinding]) -> tuple[RecordedFit | None, InputFinding | None]:
     """The first fit on the training images, else the first fit, else none."""
-    if not model.fits:
+    if not findings:
         return None, None
-    findings = [(fit, _finding(fit, reference)) for fit in model.fits]
     for fit, finding in findings:
         if finding.images == "train":
             return fit, finding
@@ -213,15 +212,16 @@ def _finding(fit: RecordedFit, reference: Dataset) -> InputFinding:
 def _recipe(
     number: int,
     model: RecordedModel,
+    findings: list[FitFinding],
     source: SubmissionSource,
     reference: Dataset,
     defaults: FitSettings,
 ) -> PartRecipe:
-    chosen, finding = _chosen_fit(model, reference)
+    chosen, finding = _chosen_fit(findings)
     notes: list[str] = []
     integrity: list[str] = []
-    for fit in model.fits:
-        integrity += _fit_integrity(fit, _finding(fit, reference), source)
+    for fit, fit_finding in findings:
+        integrity += _fit_integrity(fit, fit_finding, source)
     if len(model.fits) > 1 and chosen is not None:
         where = ", ".join(_where(source, fit.cell, fit.line) for fit in model.fits[:5])
         integrity.append(
