@@ -36,11 +36,19 @@ class InputTransform(BaseModel):
     def identity(self) -> bool:
         return self.scale == 1.0 and self.shift == 0.0
 
+    @property
+    def divisor(self) -> int | None:
+        """n when the scale is exactly 1/n, as `x / 255` gives; otherwise None."""
+        inverse = 1.0 / self.scale
+        return int(inverse) if inverse == round(inverse) else None
+
     def describe(self) -> str:
         if self.identity:
             return "raw 0-255 pixels"
         if self.shift == 0.0:
-            return f"pixels scaled by {_ratio(self.scale)}"
+            return (
+                f"pixels scaled by {f'1/{self.divisor}' if self.divisor else f'{self.scale:.4g}'}"
+            )
         mean, std = -self.shift / self.scale, 1.0 / self.scale
         return f"pixels standardized as (x - {mean:.4g}) / {std:.4g}"
 
@@ -90,10 +98,3 @@ def verify_arrays(arrays: dict[str, np.ndarray]) -> None:
                 f"The bundled MNIST array {key} fails its checksum ({actual[:12]}... instead of "
                 f"{expected[:12]}...). Reinstall the grader from a clean checkout."
             )
-
-
-def _ratio(scale: float) -> str:
-    inverse = 1.0 / scale
-    if inverse == round(inverse):
-        return f"1/{int(inverse)}"
-    return f"{scale:.4g}"

@@ -95,9 +95,8 @@ def model_inputs(
     shaped = images.reshape(target)
     if transform is None or transform.identity:
         return shaped.astype(np.float32)
-    inverse = 1.0 / transform.scale
-    if inverse == round(inverse):
-        return (shaped / inverse + transform.shift).astype(np.float32)
+    if transform.divisor:
+        return (shaped / transform.divisor + transform.shift).astype(np.float32)
     return (shaped * transform.scale + transform.shift).astype(np.float32)
 
 
