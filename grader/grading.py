@@ -153,6 +153,7 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
 
     assignment, captured, data = context.assignment, context.captured, context.data
     recorded = context.reading.recipes.get(part.id) if context.reading else None
+    name = f"{part.id}()" if recorded is None else f"model {recorded.model} ({part.id})"
     if part.id not in captured.defined:
         return _unbuilt_part(part, "missing", _missing_reason(part.id, context))
     built = captured.parts.get(part.id)
@@ -162,13 +163,11 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
             if built and built.error
             else "no model came back"
         )
-        name = f"{part.id}()" if recorded is None else f"model {recorded.model} ({part.id})"
         return _unbuilt_part(part, "error", f"{name} {why}")
     try:
         counted = inspect_config(built.config, assignment.limits, default_input=FLAT_SHAPE)
         model = rebuild(built.config, counted, assignment.training.seed)
     except ModelRejected as error:
-        name = f"{part.id}()" if recorded is None else f"model {recorded.model} ({part.id})"
         return _unbuilt_part(part, "error", f"{name}: {error}")
 
     answers, answers_error = _answers_for(part.id, captured)
@@ -177,7 +176,7 @@ def _grade_part(part: Part, context: _Context) -> PartResult:
     wants_training = part.train and data is not None
     diagnoses: list[Diagnosis] = []
     if wants_training:
-        recipe, training_error = _training_recipe(part, built, context)
+        recipe, training_error = _training_recipe(part, built, recorded, context)
         if recipe is not None:
             training, training_error = _train_part(part, model, built, recipe, context, notes)
         if training is not None:
@@ -241,13 +240,13 @@ def _diagnose(part, built, counted, recipe, context: _Context, training, notes) 
         return []
 
 
-def _training_recipe(part, built, context: _Context):
-    """The fit plan and compile settings, or (None, why the part cannot be trained)."""
+def _training_recipe(part, built, recorded, context: _Context):
+    """The fit plan and compile settings, or (None, why the part cannot be trained).
+    `recorded`: how a script or notebook trained this part's model, if it is one."""
     from grader.model.compile import resolve_compile
     from grader.training import resolve_fit
 
     training = context.assignment.training
-    recorded = context.reading.recipes.get(part.id) if context.reading else None
     raw_fit = recorded.fit if recorded else _fit_for(part.id, context.captured)
     try:
         plan = resolve_fit(raw_fit, training.fit, training.fit_bounds)
@@ -265,9 +264,8 @@ def _train_part(part, model, built, recipe, context: _Context, notes):
     training, observer, data = context.assignment.training, context.observer, context.data
     plan, settings = recipe
     notes.append(f"compile: {settings.describe()}")
-    source = "FIT" if plan.from_student else "default"
-    if context.reading is not None:
-        source = "as recorded" if plan.from_student else "default"
+    chosen_by = "as recorded" if context.reading else "FIT"
+    source = chosen_by if plan.from_student else "default"
     notes.append(
         f"fit ({source}): epochs {plan.epochs}, batch size {plan.batch_size}, "
         f"validation split {plan.validation_split:g}, seed {training.seed}"
