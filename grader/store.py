@@ -17,14 +17,13 @@ from pydantic import ValidationError
 from grader import __version__
 from grader.assignment import Assignment
 from grader.results import SubmissionResult
+from grader.training_cache import default_cache_folder
 
 DEFAULT_RESULTS = Path("grader-results")
 
 
 def default_results_cache() -> Path:
     """Where a one-file run keeps its results, beside the training cache."""
-    from grader.training_cache import default_cache_folder
-
     return default_cache_folder().parent / "results"
 
 
